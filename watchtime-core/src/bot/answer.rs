@@ -1,0 +1,210 @@
+//! Answering: one round of reading mentions and replying, each at most once.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::bot::ask::answer_text;
+use crate::bot::post::{PostOutcome, settle_delivery};
+use crate::error::{Error, Result};
+use crate::message::{Answer, reply_text};
+use crate::outbox::{Claim, OutboxItem, OutboxKey, Purpose, Settlement};
+use crate::ports::{Mention, MentionSource, Post, Publisher, Redelivery, Store};
+use crate::settings::Settings;
+
+/// What a round of answering did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnswerRound {
+    /// Mentions read.
+    pub seen: u32,
+    /// Replies sent with an answer.
+    pub answered: u32,
+    /// "How to ask" replies sent.
+    pub how_tos: u32,
+    /// Mentions deliberately not answered (the bot's own, an author over the limit, handled
+    /// before).
+    pub skipped: u32,
+    /// Replies that failed or whose outcome is unknown; retried or held by the next round.
+    pub unfinished: u32,
+}
+
+/// One reply's text and why it is sent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedReply {
+    /// The answer.
+    pub answer: Answer,
+    /// The text, fitted to the publisher.
+    pub text: String,
+}
+
+/// Reads the mentions after the stored cursor and replies to each one not handled before.
+///
+/// The cursor advances after each page is handled. A mention is claimed in the outbox before its
+/// reply is sent, so a crash or a re-read page never answers twice; a platform that would post a
+/// duplicate is never sent an unfinished reply again.
+pub async fn answer_round<M, P, S>(
+    source: &M,
+    publisher: &P,
+    store: &S,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<AnswerRound>
+where
+    M: MentionSource + ?Sized,
+    P: Publisher + ?Sized,
+    S: Store + ?Sized,
+{
+    let platform = publisher.platform().to_owned();
+    if source.platform() != platform {
+        return Err(Error::invalid(format!(
+            "mentions come from {} but replies would go to {platform}",
+            source.platform()
+        )));
+    }
+    let own_id = source.own_account_id().await?;
+    let mut cursor = store.mention_cursor(&platform).await?;
+    let mut round = AnswerRound::default();
+    loop {
+        let page = source.mentions_since(cursor.as_deref()).await?;
+        for mention in &page.mentions {
+            round.seen += 1;
+            handle(
+                mention, &own_id, publisher, store, settings, now, &mut round,
+            )
+            .await?;
+        }
+        if let Some(next) = page.cursor {
+            store.set_mention_cursor(&platform, &next).await?;
+            cursor = Some(next);
+        }
+        if !page.more || page.mentions.is_empty() {
+            break;
+        }
+    }
+    Ok(round)
+}
+
+async fn handle<P, S>(
+    mention: &Mention,
+    own_id: &str,
+    publisher: &P,
+    store: &S,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    round: &mut AnswerRound,
+) -> Result<()>
+where
+    P: Publisher + ?Sized,
+    S: Store + ?Sized,
+{
+    let key = OutboxKey::reply(publisher.platform(), &mention.id);
+    if let Some(entry) = store.outbox_entry(&key).await? {
+        if entry.state.is_settled() {
+            round.skipped += 1;
+            return Ok(());
+        }
+    }
+    let planned = plan_reply(store, settings, mention, publisher, now).await?;
+    let purpose = match planned.answer {
+        Answer::HowTo => Purpose::HowTo,
+        _ => Purpose::Answer,
+    };
+    let item = OutboxItem {
+        key: key.clone(),
+        purpose,
+        author: Some(mention.author_id.clone()),
+    };
+    let skip = if mention.author_id == own_id {
+        Some("the bot's own post".to_owned())
+    } else {
+        over_limit(store, settings, publisher.platform(), mention, purpose, now).await?
+    };
+    match store.claim(&item, now).await? {
+        Claim::Settled(_) => {
+            round.skipped += 1;
+            return Ok(());
+        }
+        Claim::Unfinished { .. } if publisher.redelivery() == Redelivery::Duplicates => {
+            // It may already have been answered; answering again could double it.
+            store
+                .settle(
+                    &key,
+                    &Settlement::Skipped {
+                        reason: "an earlier reply attempt may have gone out".into(),
+                    },
+                    now,
+                )
+                .await?;
+            round.skipped += 1;
+            return Ok(());
+        }
+        Claim::Fresh | Claim::Unfinished { .. } => {}
+    }
+    if let Some(reason) = skip {
+        store
+            .settle(&key, &Settlement::Skipped { reason }, now)
+            .await?;
+        round.skipped += 1;
+        return Ok(());
+    }
+    let post = Post {
+        text: planned.text,
+        idempotency_key: key.idempotency_key(),
+        image: None,
+    };
+    let result = publisher.reply(mention, &post).await;
+    match settle_delivery(store, &key, result, now).await {
+        Ok(PostOutcome::Sent(_) | PostOutcome::AlreadySent) => match purpose {
+            Purpose::HowTo => round.how_tos += 1,
+            _ => round.answered += 1,
+        },
+        Ok(_) => round.unfinished += 1,
+        // A refusal for this one mention (deleted post, blocked author) must not stop the round.
+        Err(e) if !e.is_retryable() && !matches!(e, Error::Unauthorized { .. }) => {
+            round.unfinished += 1
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// The reply a mention would get, without sending it.
+pub async fn plan_reply<S, P>(
+    store: &S,
+    settings: &Settings,
+    mention: &Mention,
+    publisher: &P,
+    now: DateTime<Utc>,
+) -> Result<PlannedReply>
+where
+    S: Store + ?Sized,
+    P: Publisher + ?Sized,
+{
+    let answer = answer_text(store, settings, &mention.text, now).await?;
+    let text = reply_text(&answer, &mention.reply_prefix, &publisher.text_limit());
+    Ok(PlannedReply { answer, text })
+}
+
+/// Why this author gets no reply now, if they are over their hourly allowance.
+async fn over_limit<S: Store + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    platform: &str,
+    mention: &Mention,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    let activity = store
+        .author_activity(platform, &mention.author_id, now - Duration::hours(1))
+        .await?;
+    Ok(match purpose {
+        Purpose::HowTo if activity.how_tos >= 1 => {
+            Some("a how-to reply went to this author within the hour".into())
+        }
+        Purpose::Answer if activity.answers >= settings.replies_per_author_per_hour => {
+            Some(format!(
+                "this author had {} replies within the hour",
+                activity.answers
+            ))
+        }
+        _ => None,
+    })
+}

@@ -1,0 +1,118 @@
+//! Asking: from a question's text to an [`Answer`].
+
+use chrono::{DateTime, Utc};
+
+use crate::error::Result;
+use crate::ids::{GameId, Kind, StreamerId};
+use crate::lookup::{NameRecord, Resolution, lookups_for, resolve};
+use crate::message::Answer;
+use crate::ports::Store;
+use crate::query::{Query, Window, parse_query};
+use crate::ranking::{RankingEntry, RankingQuery, Subject, rank};
+use crate::settings::Settings;
+use crate::totals::Coverage;
+
+/// Answers the question in `text` (a mention's text, or `watchtime ask`) as of `now`.
+///
+/// Never fails on the text itself: unreadable questions get [`Answer::HowTo`], unknown names
+/// [`Answer::NotFound`]. Errors come only from the store.
+pub async fn answer_text<S: Store + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<Answer> {
+    match parse_query(text) {
+        Ok(query) => answer_query(store, settings, &query, now).await,
+        Err(_) => Ok(Answer::HowTo),
+    }
+}
+
+/// Looks up a parsed query's name and ranks its window.
+pub async fn answer_query<S: Store + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    query: &Query,
+    now: DateTime<Utc>,
+) -> Result<Answer> {
+    let (record, suggested) = match find(store, query).await? {
+        Resolution::Found(r) => (r, false),
+        Resolution::DidYouMean(r, _) => (r, true),
+        Resolution::NotFound => return Ok(Answer::NotFound),
+    };
+    let subject = match record.kind {
+        Kind::Game => Subject::StreamersOf(GameId::new(record.id.clone())),
+        Kind::Streamer => Subject::GamesOf(StreamerId::new(record.id.clone())),
+    };
+    let today = settings.calendar.day_of(now);
+    let range = query.window.range(today);
+    let (entries, coverage) = if query.window == Window::Today {
+        today_so_far(store, settings, &subject, now).await?
+    } else {
+        let ranking = RankingQuery {
+            subject,
+            range,
+            top: settings.top,
+        };
+        let entries = store.rank(&ranking).await?;
+        let coverage = Coverage::of(range, &store.day_statuses(range).await?);
+        (entries, coverage)
+    };
+    let NameRecord { kind, name, .. } = record;
+    if entries.is_empty() {
+        return Ok(Answer::NoData {
+            kind,
+            name,
+            suggested,
+            window: query.window,
+            range,
+        });
+    }
+    Ok(Answer::Ranking {
+        kind,
+        name,
+        suggested,
+        window: query.window,
+        range,
+        entries,
+        coverage,
+    })
+}
+
+async fn find<S: Store + ?Sized>(store: &S, query: &Query) -> Result<Resolution> {
+    let (key, fuzzy) = lookups_for(&query.name);
+    let exact = store
+        .find_names(&crate::lookup::NameLookup::Exact(key.clone()))
+        .await?;
+    let found = resolve(&key, query.kind, &exact, &[]);
+    if !matches!(found, Resolution::NotFound) {
+        return Ok(found);
+    }
+    let Some(fuzzy) = fuzzy else {
+        return Ok(Resolution::NotFound);
+    };
+    let candidates = store.find_names(&fuzzy).await?;
+    Ok(resolve(&key, query.kind, &exact, &candidates))
+}
+
+/// The ranking of the day in progress, from raw samples, with coverage so far.
+async fn today_so_far<S: Store + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    subject: &Subject,
+    now: DateTime<Utc>,
+) -> Result<(Vec<RankingEntry>, Coverage)> {
+    let window = settings.calendar.window(settings.calendar.day_of(now));
+    let rows = store.preview_day(&window).await?;
+    let snapshots = store.snapshots(window.start, now).await?;
+    let coverage = Coverage {
+        slots_observed: snapshots.len() as u32,
+        slots_expected: settings.slot_length.slots_between(window.start, now),
+        slots_incomplete: snapshots
+            .iter()
+            .filter(|s| !s.completeness.is_complete())
+            .count() as u32,
+        days_not_closed: 0,
+    };
+    Ok((rank(&rows, subject, settings.top), coverage))
+}

@@ -1,0 +1,17 @@
+//! The jobs: collect, close, post, ask and answer, written once against the ports.
+//!
+//! The binary's commands and its scheduler call these; so can any program embedding the core.
+
+mod answer;
+mod ask;
+mod close;
+mod collect;
+mod post;
+#[cfg(test)]
+mod tests;
+
+pub use answer::{AnswerRound, PlannedReply, answer_round, plan_reply};
+pub use ask::{answer_query, answer_text};
+pub use close::{close_day, close_finished_days, last_closable_day};
+pub use collect::{Collected, collect, record};
+pub use post::{PostOutcome, day_rankings, post_texts, publish_day};

@@ -1,0 +1,240 @@
+//! Posting: the three daily posts, each at most once per day and platform.
+
+use chrono::{DateTime, Utc};
+
+use crate::draw::draw_game;
+use crate::error::{Error, Result};
+use crate::ids::GameId;
+use crate::message::{DayRankings, PostKind, Spotlight, daily_post};
+use crate::outbox::{Claim, OutboxItem, OutboxKey, Purpose, Settlement};
+use crate::ports::{Delivery, Post, PublishError, Publisher, Redelivery, Store};
+use crate::ranking::{RankingQuery, Subject};
+use crate::settings::Settings;
+use crate::time::{Day, DayRange};
+use crate::totals::Coverage;
+
+/// What happened to one daily post.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PostOutcome {
+    /// Sent now; the platform's id when known.
+    Sent(Option<String>),
+    /// Sent earlier (the outbox says so); nothing was sent now.
+    AlreadySent,
+    /// An earlier attempt died mid-send on a platform that would post a duplicate, so it is held
+    /// for an operator rather than risk posting twice.
+    Held {
+        /// Attempts so far.
+        attempts: u32,
+    },
+    /// The send failed and nothing went out; the next run tries again.
+    Failed(String),
+    /// The send failed and may have gone out; the next run decides by the platform's dedupe.
+    Uncertain(String),
+    /// There is nothing to post (no data for the day, no game to draw).
+    NothingToSay,
+}
+
+/// The rankings the daily posts of `day` show.
+pub async fn day_rankings<S: Store + ?Sized>(
+    store: &S,
+    settings: &Settings,
+    day: Day,
+) -> Result<DayRankings> {
+    let range = DayRange::single(day);
+    let statuses = store.day_statuses(range).await?;
+    let coverage = Coverage::of(range, &statuses);
+    // Every game of the day: the draw needs all weights, and the top games are its head.
+    let all_games = store
+        .rank(&RankingQuery {
+            subject: Subject::TopGames,
+            range,
+            top: usize::MAX,
+        })
+        .await?;
+    let streamers = store
+        .rank(&RankingQuery {
+            subject: Subject::TopStreamers,
+            range,
+            top: settings.top,
+        })
+        .await?;
+    let weights: Vec<(GameId, u64)> = all_games
+        .iter()
+        .map(|g| (GameId::new(g.id.clone()), g.totals.viewer_minutes))
+        .collect();
+    let spotlight = match draw_game(day, &weights) {
+        Some(id) => {
+            let game = all_games.iter().find(|g| g.id == id.as_str()).cloned();
+            let streamers = store
+                .rank(&RankingQuery {
+                    subject: Subject::StreamersOf(id),
+                    range,
+                    top: settings.top,
+                })
+                .await?;
+            game.map(|game| Spotlight { game, streamers })
+        }
+        None => None,
+    };
+    let mut games = all_games;
+    games.truncate(settings.top);
+    Ok(DayRankings {
+        day,
+        coverage,
+        games,
+        streamers,
+        spotlight,
+    })
+}
+
+/// The texts of the three posts for `publisher`'s limit, without sending anything.
+pub fn post_texts(
+    rankings: &DayRankings,
+    publisher: &dyn Publisher,
+) -> Vec<(PostKind, Option<String>)> {
+    PostKind::ALL
+        .into_iter()
+        .map(|kind| (kind, daily_post(kind, rankings, &publisher.text_limit())))
+        .collect()
+}
+
+/// Sends the daily posts of `day` that have not been sent on `publisher`'s platform.
+///
+/// Each post is claimed in the outbox before it is sent and settled after, so running this again
+/// (after a crash, or by hand) sends only what is missing. A day that is not closed is refused.
+pub async fn publish_day<S, P>(
+    store: &S,
+    publisher: &P,
+    settings: &Settings,
+    day: Day,
+    now: DateTime<Utc>,
+) -> Result<Vec<(PostKind, PostOutcome)>>
+where
+    S: Store + ?Sized,
+    P: Publisher + ?Sized,
+{
+    let rankings = day_rankings(store, settings, day).await?;
+    if rankings.coverage.days_not_closed > 0 {
+        return Err(Error::invalid(format!(
+            "day {day} is not closed yet; close it before posting"
+        )));
+    }
+    let limit = publisher.text_limit();
+    let mut outcomes = Vec::new();
+    for kind in PostKind::ALL {
+        let key = OutboxKey::post(publisher.platform(), day, kind);
+        let outcome = match daily_post(kind, &rankings, &limit) {
+            None => {
+                settle_nothing(store, &key, now).await?;
+                PostOutcome::NothingToSay
+            }
+            Some(text) => send_once(store, publisher, &key, text, now).await?,
+        };
+        outcomes.push((kind, outcome));
+    }
+    Ok(outcomes)
+}
+
+/// Records that a post has nothing to say, so it is not retried forever.
+async fn settle_nothing<S: Store + ?Sized>(
+    store: &S,
+    key: &OutboxKey,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let item = OutboxItem {
+        key: key.clone(),
+        purpose: Purpose::Post,
+        author: None,
+    };
+    if let Claim::Settled(_) = store.claim(&item, now).await? {
+        return Ok(());
+    }
+    store
+        .settle(
+            key,
+            &Settlement::Skipped {
+                reason: "nothing to post".into(),
+            },
+            now,
+        )
+        .await
+}
+
+async fn send_once<S, P>(
+    store: &S,
+    publisher: &P,
+    key: &OutboxKey,
+    text: String,
+    now: DateTime<Utc>,
+) -> Result<PostOutcome>
+where
+    S: Store + ?Sized,
+    P: Publisher + ?Sized,
+{
+    let item = OutboxItem {
+        key: key.clone(),
+        purpose: Purpose::Post,
+        author: None,
+    };
+    match store.claim(&item, now).await? {
+        Claim::Settled(_) => return Ok(PostOutcome::AlreadySent),
+        Claim::Unfinished { attempts, .. } if publisher.redelivery() == Redelivery::Duplicates => {
+            return Ok(PostOutcome::Held { attempts });
+        }
+        Claim::Fresh | Claim::Unfinished { .. } => {}
+    }
+    let post = Post {
+        text,
+        idempotency_key: key.idempotency_key(),
+        image: None,
+    };
+    let result = publisher.post(&post).await;
+    settle_delivery(store, key, result, now).await
+}
+
+/// Settles an outbox entry from a publisher's answer, mapping it to an outcome.
+pub(crate) async fn settle_delivery<S: Store + ?Sized>(
+    store: &S,
+    key: &OutboxKey,
+    result: Result<Delivery, PublishError>,
+    now: DateTime<Utc>,
+) -> Result<PostOutcome> {
+    match result {
+        Ok(Delivery::Posted(id)) => {
+            store
+                .settle(
+                    key,
+                    &Settlement::Sent {
+                        remote_id: Some(id.clone()),
+                    },
+                    now,
+                )
+                .await?;
+            Ok(PostOutcome::Sent(Some(id)))
+        }
+        Ok(Delivery::AlreadyPosted(id)) => {
+            store
+                .settle(key, &Settlement::Sent { remote_id: id }, now)
+                .await?;
+            Ok(PostOutcome::AlreadySent)
+        }
+        Err(PublishError::NotSent(e)) => {
+            store
+                .settle(
+                    key,
+                    &Settlement::Failed {
+                        reason: e.to_string(),
+                    },
+                    now,
+                )
+                .await?;
+            if e.is_retryable() {
+                Ok(PostOutcome::Failed(e.to_string()))
+            } else {
+                Err(e)
+            }
+        }
+        // Left pending: the next claim sees it unfinished.
+        Err(PublishError::Unknown(e)) => Ok(PostOutcome::Uncertain(e.to_string())),
+    }
+}

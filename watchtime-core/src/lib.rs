@@ -1,0 +1,62 @@
+//! # watchtime-core
+//!
+//! The rules of `watchtime`: how many hours people watch each Twitch streamer and game, counted
+//! from snapshots of live streams, rolled up into days that run 08:00 to 08:00 Los Angeles time,
+//! ranked, and written into posts that fit X, Mastodon or Discord.
+//!
+//! This crate does no I/O and depends on no runtime, HTTP client or database driver. Storage,
+//! the Twitch source, the publishers and the clock are ports (traits) implemented elsewhere:
+//! `watchtime-sqlite`, `watchtime-postgres`, `watchtime-twitch`, `watchtime-twitter`,
+//! `watchtime-mastodon`, `watchtime-discord`, or your own.
+//!
+//! ```
+//! use watchtime_core::{bot, MemoryStore, Settings, Snapshot};
+//! # async fn demo(snapshot: Snapshot) -> watchtime_core::Result<()> {
+//! let store = MemoryStore::new();
+//! let settings = Settings::default();
+//! bot::record(&store, snapshot, &settings).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Where to look:
+//! - [`time`]: slots, days (with DST) and the clock;
+//! - [`snapshot`], [`totals`], [`ranking`], [`draw`]: the counting rules;
+//! - [`query`], [`lookup`], [`text`]: reading questions and finding names;
+//! - [`message`]: post and reply text, fitted to each platform's limit;
+//! - [`ports`]: the traits to implement; [`MemoryStore`]: the reference store;
+//! - [`bot`]: the jobs (collect, close, post, ask, answer) written against the ports;
+//! - `testkit` (feature `testkit`): the conformance suite every store must pass.
+
+#![deny(missing_docs)]
+
+pub mod bot;
+pub mod draw;
+mod error;
+pub mod ids;
+pub mod jsonl;
+pub mod lookup;
+mod memory;
+pub mod message;
+pub mod outbox;
+pub mod ports;
+pub mod query;
+pub mod ranking;
+mod settings;
+pub mod snapshot;
+pub mod text;
+pub mod time;
+pub mod totals;
+
+#[cfg(feature = "testkit")]
+pub mod testkit;
+
+pub use error::{BoxError, Error, Result};
+pub use ids::{Game, GameId, Kind, Streamer, StreamerId};
+pub use memory::MemoryStore;
+pub use ports::{
+    DynMentionSource, DynPublisher, DynStore, DynTwitchSource, MentionSource, Publisher, Store,
+    TwitchSource,
+};
+pub use settings::Settings;
+pub use snapshot::{Completeness, SlotSnapshot, Snapshot, StreamSample};
+pub use time::{Clock, Day, DayCalendar, DayRange, Slot, SlotLength};

@@ -1,0 +1,243 @@
+//! Name lookup: which game or streamer a query means.
+//!
+//! Order: an exact game, then an exact streamer login or display name, then the most similar name
+//! above the threshold, offered as "did you mean". A forced kind (`game …`, `streamer …`) only
+//! looks at that kind. Names compare by [`name_key`].
+
+use std::cmp::Ordering;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{Kind, Streamer};
+use crate::text::{
+    MIN_SUGGESTION_LEN, SUGGESTION_THRESHOLD, candidate_lengths, key_len, name_key, similarity,
+};
+use crate::time::Slot;
+
+/// A known name, as a store returns it for lookup.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameRecord {
+    /// Game or streamer.
+    pub kind: Kind,
+    /// The Twitch id.
+    pub id: String,
+    /// The name to show (a streamer's display name).
+    pub name: String,
+    /// The keys it answers to: a game's name; a streamer's login and display name.
+    pub keys: Vec<String>,
+    /// The slot it was last seen in: among equal names, the most recent wins.
+    pub last_seen: Slot,
+}
+
+/// The keys a streamer answers to: its login and its display name (once if they are equal).
+pub fn streamer_keys(s: &Streamer) -> Vec<String> {
+    let mut keys = vec![name_key(&s.login), name_key(&s.display_name)];
+    keys.dedup();
+    keys.retain(|k| !k.is_empty());
+    keys
+}
+
+/// What a store is asked for when looking up names.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NameLookup {
+    /// Names with a key equal to this one.
+    Exact(String),
+    /// Names with a key whose length in characters is in `min..=max`: the only ones that can be
+    /// similar enough to a key of a given length (see [`candidate_lengths`]).
+    KeyLength {
+        /// Shortest key length.
+        min: usize,
+        /// Longest key length.
+        max: usize,
+    },
+}
+
+/// The outcome of a lookup.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Resolution {
+    /// The name was found exactly.
+    Found(NameRecord),
+    /// No exact match; this is the closest name, with its similarity.
+    DidYouMean(NameRecord, f64),
+    /// Nothing close.
+    NotFound,
+}
+
+/// The two store reads a lookup needs, in the order it needs them.
+///
+/// [`resolve`] takes the store's answers through these closures so the rule stays here while the
+/// I/O stays in the store.
+pub fn lookups_for(name: &str) -> (String, Option<NameLookup>) {
+    let key = name_key(name);
+    let len = key_len(&key);
+    let fuzzy = (len >= MIN_SUGGESTION_LEN).then(|| {
+        let r = candidate_lengths(len);
+        NameLookup::KeyLength {
+            min: *r.start(),
+            max: *r.end(),
+        }
+    });
+    (key, fuzzy)
+}
+
+/// Picks the answer among exact hits, or else among candidates.
+///
+/// `exact` are the records whose key equals `key`; `candidates` are those of similar length (only
+/// consulted when nothing matched exactly).
+pub fn resolve(
+    key: &str,
+    kind: Option<Kind>,
+    exact: &[NameRecord],
+    candidates: &[NameRecord],
+) -> Resolution {
+    let wanted = |r: &&NameRecord| kind.is_none_or(|k| r.kind == k);
+    if let Some(best) = exact
+        .iter()
+        .filter(wanted)
+        .filter(|r| r.keys.iter().any(|k| k == key))
+        .min_by(|a, b| preference(a, b))
+    {
+        return Resolution::Found(best.clone());
+    }
+    if key_len(key) < MIN_SUGGESTION_LEN {
+        return Resolution::NotFound;
+    }
+    let mut best: Option<(&NameRecord, f64)> = None;
+    for r in candidates.iter().filter(wanted) {
+        let score = r
+            .keys
+            .iter()
+            .map(|k| similarity(key, k))
+            .fold(0.0, f64::max);
+        if score < SUGGESTION_THRESHOLD {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some((b, s)) => score > s || (score == s && preference(r, b) == Ordering::Less),
+        };
+        if better {
+            best = Some((r, score));
+        }
+    }
+    match best {
+        Some((r, score)) => Resolution::DidYouMean(r.clone(), score),
+        None => Resolution::NotFound,
+    }
+}
+
+/// Games before streamers, then the most recently seen, then the smallest id.
+fn preference(a: &NameRecord, b: &NameRecord) -> Ordering {
+    a.kind
+        .cmp(&b.kind)
+        .then_with(|| b.last_seen.cmp(&a.last_seen))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(kind: Kind, id: &str, names: &[&str], seen: i64) -> NameRecord {
+        NameRecord {
+            kind,
+            id: id.into(),
+            name: names[names.len() - 1].into(),
+            keys: names.iter().map(|n| name_key(n)).collect(),
+            last_seen: Slot::from_unix(seen),
+        }
+    }
+
+    fn all() -> Vec<NameRecord> {
+        vec![
+            rec(Kind::Game, "27471", &["Minecraft"], 100),
+            rec(Kind::Game, "1", &["Pokémon Scarlet"], 100),
+            rec(Kind::Game, "21779", &["League of Legends"], 100),
+            rec(Kind::Streamer, "71092938", &["xqc", "xQc"], 100),
+            rec(Kind::Streamer, "5", &["minecraft", "Minecraft"], 100),
+            rec(Kind::Streamer, "6", &["shroud", "shroud"], 50),
+            rec(Kind::Streamer, "7", &["old_shroud", "shroud"], 90),
+            rec(Kind::Streamer, "8", &["kato_junichi0817", "加藤純一"], 100),
+            rec(Kind::Game, "9", &["Tom Clancy’s Rainbow Six Siege"], 100),
+        ]
+    }
+
+    fn lookup(text: &str, kind: Option<Kind>) -> Resolution {
+        let records = all();
+        let (key, fuzzy) = lookups_for(text);
+        let exact: Vec<_> = records
+            .iter()
+            .filter(|r| r.keys.contains(&key))
+            .cloned()
+            .collect();
+        let candidates: Vec<_> = match fuzzy {
+            Some(NameLookup::KeyLength { min, max }) => records
+                .iter()
+                .filter(|r| r.keys.iter().any(|k| (min..=max).contains(&key_len(k))))
+                .cloned()
+                .collect(),
+            _ => vec![],
+        };
+        resolve(&key, kind, &exact, &candidates)
+    }
+
+    fn found(r: Resolution) -> (Kind, String) {
+        match r {
+            Resolution::Found(r) => (r.kind, r.id),
+            other => panic!("not found: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn exact_matches_in_order() {
+        assert_eq!(
+            found(lookup("MINECRAFT", None)),
+            (Kind::Game, "27471".into())
+        );
+        assert_eq!(
+            found(lookup("minecraft", Some(Kind::Streamer))),
+            (Kind::Streamer, "5".into())
+        );
+        assert_eq!(
+            found(lookup("pokemon scarlet", None)),
+            (Kind::Game, "1".into())
+        );
+        assert_eq!(
+            found(lookup("XQC", None)),
+            (Kind::Streamer, "71092938".into())
+        );
+        assert_eq!(
+            found(lookup("加藤純一", None)),
+            (Kind::Streamer, "8".into())
+        );
+        assert_eq!(
+            found(lookup("Tom Clancy's Rainbow Six Siege", None)),
+            (Kind::Game, "9".into())
+        );
+        // Two streamers display as "shroud": the one seen last wins.
+        assert_eq!(found(lookup("shroud", None)), (Kind::Streamer, "7".into()));
+        assert_eq!(lookup("shroud", Some(Kind::Game)), Resolution::NotFound);
+    }
+
+    #[test]
+    fn suggestions() {
+        match lookup("minecarft", None) {
+            Resolution::DidYouMean(r, score) => {
+                assert_eq!((r.kind, r.id.as_str()), (Kind::Game, "27471"));
+                assert!(score >= SUGGESTION_THRESHOLD);
+            }
+            other => panic!("{other:?}"),
+        }
+        match lookup("league of legend", None) {
+            Resolution::DidYouMean(r, _) => assert_eq!(r.id, "21779"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(lookup("zzzzzzzz", None), Resolution::NotFound);
+        assert_eq!(lookup("xqq", None), Resolution::NotFound); // too short to guess
+        assert_eq!(
+            lookup("'); DROP TABLE games;--", None),
+            Resolution::NotFound
+        );
+        assert_eq!(lookup(&"é".repeat(5000), None), Resolution::NotFound);
+    }
+}

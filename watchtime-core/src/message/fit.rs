@@ -1,0 +1,250 @@
+//! Fitting a message to a limit without cutting it blindly.
+//!
+//! A message is a head, ranking lines and a tail, some of whose parts are names. When it is too
+//! long, names are shortened with "…" on grapheme boundaries (as little as needed, the same cap
+//! for every name); if even short names do not fit, ranking lines are dropped from the bottom.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::message::limit::TextLimit;
+
+/// Names are never shortened below this many graphemes (the "…" included) before lines are
+/// dropped instead.
+pub const MIN_NAME_GRAPHEMES: usize = 10;
+
+/// A piece of a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// Fixed text.
+    Text(String),
+    /// A game or streamer name: sanitized for display, and shortened first when space runs out.
+    Name(String),
+}
+
+impl Part {
+    /// Fixed text.
+    pub fn text(s: impl Into<String>) -> Part {
+        Part::Text(s.into())
+    }
+
+    /// A name, sanitized for display.
+    pub fn name(s: &str) -> Part {
+        Part::Name(display_name(s))
+    }
+}
+
+/// A message before fitting.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Draft {
+    /// The first line(s).
+    pub head: Vec<Part>,
+    /// Ranking lines, best first; dropped from the bottom when needed.
+    pub lines: Vec<Vec<Part>>,
+    /// A closing line (a coverage note), kept whenever the head is.
+    pub tail: Vec<Part>,
+}
+
+impl Draft {
+    /// The longest rendering of the draft that fits `limit`.
+    pub fn fit(&self, limit: &TextLimit) -> String {
+        let longest = self
+            .parts()
+            .filter_map(|p| match p {
+                Part::Name(n) => Some(n.graphemes(true).count()),
+                Part::Text(_) => None,
+            })
+            .max()
+            .unwrap_or(0);
+        let min_cap = MIN_NAME_GRAPHEMES.min(longest.max(1));
+        for keep in (0..=self.lines.len()).rev() {
+            if !limit.fits(&self.render(keep, min_cap)) {
+                continue;
+            }
+            // Shorter caps give shorter text: find the largest cap that fits.
+            let (mut lo, mut hi) = (min_cap, longest.max(min_cap));
+            while lo < hi {
+                let mid = (lo + hi).div_ceil(2);
+                if limit.fits(&self.render(keep, mid)) {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return self.render(keep, lo);
+        }
+        truncate_to_fit(&self.render(0, min_cap), limit)
+    }
+
+    fn parts(&self) -> impl Iterator<Item = &Part> {
+        self.head
+            .iter()
+            .chain(self.lines.iter().flatten())
+            .chain(self.tail.iter())
+    }
+
+    fn render(&self, keep_lines: usize, cap: usize) -> String {
+        let mut out = String::new();
+        render_parts(&mut out, &self.head, cap);
+        for line in self.lines.iter().take(keep_lines) {
+            out.push('\n');
+            render_parts(&mut out, line, cap);
+        }
+        if !self.tail.is_empty() {
+            out.push('\n');
+            render_parts(&mut out, &self.tail, cap);
+        }
+        out
+    }
+}
+
+fn render_parts(out: &mut String, parts: &[Part], cap: usize) {
+    for p in parts {
+        match p {
+            Part::Text(t) => out.push_str(t),
+            Part::Name(n) => out.push_str(&shorten(n, cap)),
+        }
+    }
+}
+
+/// `name` cut to at most `cap` graphemes, ending in "…" when cut.
+pub fn shorten(name: &str, cap: usize) -> String {
+    let count = name.graphemes(true).count();
+    if count <= cap {
+        return name.to_owned();
+    }
+    let mut s: String = name.graphemes(true).take(cap.saturating_sub(1)).collect();
+    let trimmed = s.trim_end().len();
+    s.truncate(trimmed);
+    s.push('…');
+    s
+}
+
+/// The last resort: text whose head alone is too long is cut on a grapheme boundary.
+fn truncate_to_fit(text: &str, limit: &TextLimit) -> String {
+    let graphemes: Vec<&str> = text.graphemes(true).collect();
+    let (mut lo, mut hi) = (0, graphemes.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let candidate = format!("{}…", graphemes[..mid].concat());
+        if limit.fits(&candidate) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    if lo == 0 {
+        return String::new();
+    }
+    format!("{}…", graphemes[..lo].concat())
+}
+
+/// A name made safe to put in a post.
+///
+/// Drops control, bidirectional-override and zero-width characters (which can make a post read
+/// differently than it counts), collapses whitespace, and defuses what platforms would turn into
+/// links or pings: `@` becomes a full-width `＠`, and a dot between letters (`Agar.io`) becomes a
+/// one-dot leader so it is not auto-linked.
+pub fn display_name(raw: &str) -> String {
+    let cleaned: String = raw
+        .chars()
+        .filter(|c| !c.is_control())
+        .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{FEFF}'))
+        .map(|c| if c == '@' { '＠' } else { c })
+        .collect();
+    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    let collapsed = words.join(" ");
+    let chars: Vec<char> = collapsed.chars().collect();
+    let mut out = String::with_capacity(collapsed.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let between_letters = c == '.'
+            && i > 0
+            && chars[i - 1].is_alphanumeric()
+            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        out.push(if between_letters { '\u{2024}' } else { c });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ranking(names: &[&str]) -> Draft {
+        Draft {
+            head: vec![Part::text("Top games")],
+            lines: names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    vec![
+                        Part::text(format!("{}. ", i + 1)),
+                        Part::name(n),
+                        Part::text(" 1.23M h"),
+                    ]
+                })
+                .collect(),
+            tail: vec![Part::text("(partial)")],
+        }
+    }
+
+    #[test]
+    fn fits_untouched_when_short() {
+        let d = ranking(&["Chess", "Go"]);
+        assert_eq!(
+            d.fit(&TextLimit::X),
+            "Top games\n1. Chess 1.23M h\n2. Go 1.23M h\n(partial)"
+        );
+    }
+
+    #[test]
+    fn shortens_names_before_dropping_lines() {
+        let long = "A".repeat(60);
+        let d = ranking(&[&long, &long, &long, &long, &long]);
+        let limit = TextLimit {
+            max: 200,
+            rule: crate::message::limit::CountRule::Chars,
+        };
+        let text = d.fit(&limit);
+        assert!(limit.fits(&text), "{text}");
+        assert_eq!(text.lines().count(), 7, "all five lines kept:\n{text}");
+        assert!(text.contains('…'));
+        // A tighter limit drops lines from the bottom once names are at their shortest.
+        let tight = TextLimit { max: 60, ..limit };
+        let text = d.fit(&tight);
+        assert!(tight.fits(&text));
+        assert!(
+            text.contains("1. AAAAAAAAA") && text.contains('…'),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 3, "one line kept:\n{text}");
+        assert!(!text.contains("5. "), "{text}");
+    }
+
+    #[test]
+    fn never_exceeds_even_when_the_head_is_too_long() {
+        let d = Draft {
+            head: vec![Part::name(&"原".repeat(300))],
+            lines: vec![],
+            tail: vec![],
+        };
+        let text = d.fit(&TextLimit::X);
+        assert!(TextLimit::X.fits(&text));
+        assert!(text.ends_with('…'));
+    }
+
+    #[test]
+    fn shortening_respects_graphemes() {
+        assert_eq!(shorten("👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧", 2), "👨‍👩‍👧…");
+        assert_eq!(shorten("Pokémon Scarlet", 9), "Pokémon…");
+        assert_eq!(shorten("short", 9), "short");
+    }
+
+    #[test]
+    fn display_names_are_defused() {
+        assert_eq!(display_name("Agar.io"), "Agar\u{2024}io");
+        assert_eq!(display_name("Dr. Disrespect"), "Dr. Disrespect");
+        assert_eq!(display_name("@everyone hi"), "＠everyone hi");
+        assert_eq!(display_name("evil\u{202E}txt.exe"), "eviltxt\u{2024}exe");
+        assert_eq!(display_name("two\n lines\t"), "two lines");
+    }
+}

@@ -1,0 +1,128 @@
+//! The publishing port: where posts and replies go.
+
+use std::fmt::{self, Debug};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::error::Error;
+use crate::message::TextLimit;
+use crate::ports::mentions::Mention;
+
+/// An image attached to a post.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Image {
+    /// PNG bytes.
+    pub png: Vec<u8>,
+    /// Alternative text for screen readers.
+    pub alt: String,
+}
+
+impl Debug for Image {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Image({} bytes, alt {:?})", self.png.len(), self.alt)
+    }
+}
+
+/// A post or reply to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Post {
+    /// The text, already fitted to the publisher's [`Publisher::text_limit`].
+    pub text: String,
+    /// The same for every attempt of the same item; platforms that support idempotency keys
+    /// receive it so a retry cannot post twice.
+    pub idempotency_key: String,
+    /// An optional image, sent only by publishers that take images.
+    pub image: Option<Image>,
+}
+
+/// What the platform did with a post.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// Posted now, with the platform's id.
+    Posted(String),
+    /// The platform recognised a repeat of an earlier attempt and posted nothing new (an
+    /// idempotency key replay, or a duplicate-content refusal); the earlier id when known.
+    AlreadyPosted(Option<String>),
+}
+
+/// A failed send, saying whether anything may have gone out.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// Provably nothing was posted (the request was refused, rate limited, or never sent): a
+    /// later attempt is safe.
+    #[error("not posted: {0}")]
+    NotSent(#[source] Error),
+    /// The request may have been posted (a timeout or a dropped connection after sending, a
+    /// 5xx from a proxy): the attempt stays unfinished.
+    #[error("may have been posted: {0}")]
+    Unknown(#[source] Error),
+}
+
+impl PublishError {
+    /// The underlying error.
+    pub fn error(&self) -> &Error {
+        match self {
+            PublishError::NotSent(e) | PublishError::Unknown(e) => e,
+        }
+    }
+
+    /// The underlying error, owned.
+    pub fn into_error(self) -> Error {
+        match self {
+            PublishError::NotSent(e) | PublishError::Unknown(e) => e,
+        }
+    }
+}
+
+/// How a platform treats a second send of the same item (same idempotency key and text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Redelivery {
+    /// A repeat posts nothing new (e.g. Mastodon's `Idempotency-Key` within its retention, X's
+    /// duplicate-content rule): an unfinished attempt may be retried.
+    Deduplicated,
+    /// A repeat posts again: an unfinished attempt must not be retried blindly.
+    Duplicates,
+}
+
+/// Where posts and replies go: X, Mastodon, Discord, the console…
+#[async_trait]
+pub trait Publisher: Send + Sync + Debug {
+    /// The platform's name, which keys the outbox: one set of daily posts per platform.
+    fn platform(&self) -> &str;
+
+    /// How long a message may be and how it is counted.
+    fn text_limit(&self) -> TextLimit;
+
+    /// What a repeat of an unfinished attempt does on this platform.
+    fn redelivery(&self) -> Redelivery;
+
+    /// Whether [`Publisher::reply`] is supported (a Discord webhook cannot reply).
+    fn takes_replies(&self) -> bool {
+        true
+    }
+
+    /// Whether images are attached (others ignore [`Post::image`]).
+    fn takes_images(&self) -> bool {
+        false
+    }
+
+    /// Publishes a post.
+    ///
+    /// Errors must be honest about delivery: [`PublishError::NotSent`] only when the post
+    /// provably did not go out, [`PublishError::Unknown`] when it may have.
+    async fn post(&self, post: &Post) -> Result<Delivery, PublishError>;
+
+    /// Publishes `post` as a reply to `mention`. The text already starts with any handle the
+    /// platform needs ([`Mention::reply_prefix`]).
+    async fn reply(&self, mention: &Mention, post: &Post) -> Result<Delivery, PublishError> {
+        let _ = (mention, post);
+        Err(PublishError::NotSent(Error::invalid(format!(
+            "{} does not take replies",
+            self.platform()
+        ))))
+    }
+}
+
+/// A shared, type-erased publisher.
+pub type DynPublisher = Arc<dyn Publisher>;

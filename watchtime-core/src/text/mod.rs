@@ -1,0 +1,7 @@
+//! Text rules: name keys and similarity.
+
+mod normalize;
+mod similarity;
+
+pub use normalize::{key_len, name_key};
+pub use similarity::{MIN_SUGGESTION_LEN, SUGGESTION_THRESHOLD, candidate_lengths, similarity};
