@@ -41,6 +41,7 @@ pub mod outbox;
 pub mod ports;
 pub mod query;
 pub mod ranking;
+pub mod retry;
 mod settings;
 pub mod snapshot;
 pub mod text;
