@@ -1,1 +1,26 @@
-//! SQLite store for watchtime (in progress).
+//! # watchtime-sqlite
+//!
+//! The embedded [`watchtime_core::Store`]: one SQLite file, no server, no set-up. It is the
+//! default store of the `watchtime` binary (`sqlite://watchtime.db`).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), watchtime_sqlite::SqliteError> {
+//! let store = watchtime_sqlite::SqliteStore::connect("sqlite://watchtime.db").await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Migrations are embedded and applied on connect. Ingest writes a snapshot in one transaction
+//! with one statement per table (rows travel as one JSON parameter); closing a day rolls it up in
+//! SQL in one transaction. The store passes `watchtime_core`'s conformance suite.
+
+#![deny(missing_docs)]
+
+mod codec;
+mod error;
+mod names;
+mod outbox;
+mod store;
+mod totals;
+
+pub use error::SqliteError;
+pub use store::{MIGRATOR, SqliteStore};

@@ -1,0 +1,96 @@
+//! Name lookup by key.
+
+use async_trait::async_trait;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{AssertSqlSafe, Row};
+use watchtime_core::lookup::{NameLookup, NameRecord, streamer_keys};
+use watchtime_core::ports::NameStore;
+use watchtime_core::{Kind, Slot, Streamer, StreamerId};
+
+use crate::codec::signed;
+use crate::error::Result;
+use crate::store::SqliteStore;
+
+const GAME_COLUMNS: &str = "SELECT game_id, name, name_key, last_seen FROM games";
+const STREAMER_COLUMNS: &str =
+    "SELECT user_id, login, display_name, shown_name, last_seen FROM streamers";
+
+impl SqliteStore {
+    async fn names(&self, lookup: &NameLookup) -> Result<Vec<NameRecord>> {
+        let (games, streamers) = match lookup {
+            NameLookup::Exact(key) => {
+                let games =
+                    sqlx::query(AssertSqlSafe(format!("{GAME_COLUMNS} WHERE name_key = ?1")))
+                        .bind(key)
+                        .fetch_all(&self.pool)
+                        .await?;
+                let streamers = sqlx::query(AssertSqlSafe(format!(
+                    "{STREAMER_COLUMNS} WHERE login_key = ?1 UNION {STREAMER_COLUMNS} WHERE name_key = ?1"
+                )))
+                .bind(key)
+                .fetch_all(&self.pool)
+                .await?;
+                (games, streamers)
+            }
+            NameLookup::KeyLength { min, max } => {
+                let (min, max) = (signed(*min as u64), signed(*max as u64));
+                let games = sqlx::query(AssertSqlSafe(format!(
+                    "{GAME_COLUMNS} WHERE name_key_len BETWEEN ?1 AND ?2"
+                )))
+                .bind(min)
+                .bind(max)
+                .fetch_all(&self.pool)
+                .await?;
+                let streamers = sqlx::query(AssertSqlSafe(format!(
+                    "{STREAMER_COLUMNS} WHERE login_key_len BETWEEN ?1 AND ?2
+                     UNION {STREAMER_COLUMNS} WHERE name_key_len BETWEEN ?1 AND ?2"
+                )))
+                .bind(min)
+                .bind(max)
+                .fetch_all(&self.pool)
+                .await?;
+                (games, streamers)
+            }
+        };
+        let mut out = Vec::with_capacity(games.len() + streamers.len());
+        for row in &games {
+            out.push(game_record(row)?);
+        }
+        for row in &streamers {
+            out.push(streamer_record(row)?);
+        }
+        Ok(out)
+    }
+}
+
+fn game_record(row: &SqliteRow) -> Result<NameRecord> {
+    Ok(NameRecord {
+        kind: Kind::Game,
+        id: row.try_get("game_id")?,
+        name: row.try_get("name")?,
+        keys: vec![row.try_get("name_key")?],
+        last_seen: Slot::from_unix(row.try_get("last_seen")?),
+    })
+}
+
+fn streamer_record(row: &SqliteRow) -> Result<NameRecord> {
+    let streamer = Streamer {
+        id: StreamerId::new(row.try_get::<String, _>("user_id")?),
+        login: row.try_get("login")?,
+        display_name: row.try_get("display_name")?,
+    };
+    Ok(NameRecord {
+        kind: Kind::Streamer,
+        keys: streamer_keys(&streamer),
+        id: streamer.id.to_string(),
+        name: row.try_get("shown_name")?,
+        last_seen: Slot::from_unix(row.try_get("last_seen")?),
+    })
+}
+
+#[async_trait]
+impl NameStore for SqliteStore {
+    async fn find_names(&self, lookup: &NameLookup) -> watchtime_core::Result<Vec<NameRecord>> {
+        Ok(self.names(lookup).await?)
+    }
+}

@@ -1,0 +1,296 @@
+//! The store itself: connecting, migrating, and recording snapshots.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Row, Sqlite, Transaction};
+use watchtime_core::ports::SnapshotStore;
+use watchtime_core::snapshot::{Completeness, SlotSnapshot, SnapshotInfo};
+use watchtime_core::text::{key_len, name_key};
+use watchtime_core::{Slot, SlotLength};
+
+use crate::codec::{from_ns, to_ns, unsigned};
+use crate::error::{Result, SqliteError};
+
+/// The migrations embedded in the binary, applied by [`SqliteStore::connect`].
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// A [`watchtime_core::Store`] on SQLite.
+///
+/// Clones share one connection pool. Every method is one transaction.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pub(crate) pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url` and applies pending migrations.
+    ///
+    /// `url` is `sqlite://path/to/file.db`, `sqlite:file.db`, or `sqlite::memory:` for a private
+    /// in-memory database that lives as long as the store.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| SqliteError::InvalidUrl {
+                url: url.to_owned(),
+                reason: e.to_string(),
+            })?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let options = if in_memory {
+            options
+        } else {
+            options
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+        };
+        // An in-memory database exists per connection: keep exactly one, forever.
+        let pool_options = if in_memory {
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            SqlitePoolOptions::new().max_connections(4)
+        };
+        let pool =
+            pool_options
+                .connect_with(options)
+                .await
+                .map_err(|source| SqliteError::Open {
+                    path: url
+                        .trim_start_matches("sqlite:")
+                        .trim_start_matches("//")
+                        .to_owned(),
+                    source,
+                })?;
+        let store = SqliteStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// A fresh private in-memory database, for tests and the demo.
+    pub async fn in_memory() -> Result<Self> {
+        Self::connect("sqlite::memory:").await
+    }
+
+    /// Applies pending migrations (also done by [`SqliteStore::connect`]).
+    pub async fn migrate(&self) -> Result<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes the pool, waiting for connections to finish (flushes the WAL on files).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// One JSON array per sample, read back by `json_each` in a single INSERT.
+fn samples_json(snapshot: &SlotSnapshot) -> String {
+    let rows: Vec<_> = snapshot
+        .streams()
+        .iter()
+        .map(|s| {
+            json!([
+                s.streamer.id.as_str(),
+                s.game.as_ref().map(|g| g.id.as_str()).unwrap_or(""),
+                s.viewers
+            ])
+        })
+        .collect();
+    serde_json::Value::Array(rows).to_string()
+}
+
+fn streamers_json(snapshot: &SlotSnapshot) -> String {
+    let rows: Vec<_> = snapshot
+        .streams()
+        .iter()
+        .map(|s| {
+            let login_key = name_key(&s.streamer.login);
+            let display_key = name_key(&s.streamer.display_name);
+            json!([
+                s.streamer.id.as_str(),
+                s.streamer.login,
+                s.streamer.display_name,
+                s.streamer.shown_name(),
+                key_len(&login_key),
+                key_len(&display_key),
+                login_key,
+                display_key,
+            ])
+        })
+        .collect();
+    serde_json::Value::Array(rows).to_string()
+}
+
+fn games_json(snapshot: &SlotSnapshot) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let rows: Vec<_> = snapshot
+        .streams()
+        .iter()
+        .filter_map(|s| s.game.as_ref())
+        .filter(|g| seen.insert(g.id.clone()))
+        .map(|g| {
+            let key = name_key(&g.name);
+            json!([g.id.as_str(), g.name, key_len(&key), key])
+        })
+        .collect();
+    serde_json::Value::Array(rows).to_string()
+}
+
+async fn write_snapshot(tx: &mut Transaction<'_, Sqlite>, snapshot: &SlotSnapshot) -> Result<()> {
+    let slot = snapshot.slot().unix();
+    sqlx::query("DELETE FROM samples WHERE slot = ?1")
+        .bind(slot)
+        .execute(&mut **tx)
+        .await?;
+    let completeness = snapshot.completeness();
+    sqlx::query(
+        "INSERT INTO snapshots (slot, slot_minutes, taken_at_ns, stream_count, complete, incomplete_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (slot) DO UPDATE SET slot_minutes = excluded.slot_minutes,
+             taken_at_ns = excluded.taken_at_ns, stream_count = excluded.stream_count,
+             complete = excluded.complete, incomplete_reason = excluded.incomplete_reason",
+    )
+    .bind(slot)
+    .bind(i64::from(snapshot.length().minutes()))
+    .bind(to_ns(snapshot.taken_at()))
+    .bind(snapshot.streams().len() as i64)
+    .bind(completeness.is_complete())
+    .bind(completeness.reason())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO samples (slot, user_id, game_id, viewers)
+         SELECT ?1, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?2)",
+    )
+    .bind(slot)
+    .bind(samples_json(snapshot))
+    .execute(&mut **tx)
+    .await?;
+    // Names: only from a snapshot at least as recent as the one they were last seen in, and
+    // only rows that change.
+    sqlx::query(
+        "INSERT INTO streamers (user_id, login, display_name, shown_name, login_key_len, name_key_len,
+                                login_key, name_key, last_seen)
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+                value ->> 6, value ->> 7, ?1
+         FROM json_each(?2) WHERE true
+         ON CONFLICT (user_id) DO UPDATE SET login = excluded.login, display_name = excluded.display_name,
+             shown_name = excluded.shown_name, login_key = excluded.login_key, name_key = excluded.name_key,
+             login_key_len = excluded.login_key_len, name_key_len = excluded.name_key_len,
+             last_seen = excluded.last_seen
+         WHERE excluded.last_seen > streamers.last_seen
+            OR (excluded.last_seen = streamers.last_seen
+                AND (excluded.login IS NOT streamers.login OR excluded.display_name IS NOT streamers.display_name))",
+    )
+    .bind(slot)
+    .bind(streamers_json(snapshot))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO games (game_id, name, name_key_len, name_key, last_seen)
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, ?1 FROM json_each(?2) WHERE true
+         ON CONFLICT (game_id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,
+             name_key_len = excluded.name_key_len, last_seen = excluded.last_seen
+         WHERE excluded.last_seen > games.last_seen
+            OR (excluded.last_seen = games.last_seen AND excluded.name IS NOT games.name)",
+    )
+    .bind(slot)
+    .bind(games_json(snapshot))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl SnapshotStore for SqliteStore {
+    async fn record_snapshot(&self, snapshot: &SlotSnapshot) -> watchtime_core::Result<()> {
+        let mut tx = self.pool.begin().await.map_err(SqliteError::from)?;
+        write_snapshot(&mut tx, snapshot).await?;
+        tx.commit().await.map_err(SqliteError::from)?;
+        Ok(())
+    }
+
+    async fn snapshots(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> watchtime_core::Result<Vec<SnapshotInfo>> {
+        let rows = sqlx::query(
+            "SELECT slot, slot_minutes, taken_at_ns, stream_count, complete, incomplete_reason
+             FROM snapshots WHERE slot >= ?1 AND slot < ?2 ORDER BY slot",
+        )
+        .bind(first_slot_at_or_after(from))
+        .bind(first_slot_at_or_after(to))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(SqliteError::from)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let minutes: i64 = row.try_get("slot_minutes").map_err(SqliteError::from)?;
+            let length = SlotLength::from_minutes(unsigned(minutes, "slot length")?)
+                .map_err(|e| SqliteError::Corrupt(e.to_string()))?;
+            let complete: bool = row.try_get("complete").map_err(SqliteError::from)?;
+            let reason: Option<String> = row
+                .try_get("incomplete_reason")
+                .map_err(SqliteError::from)?;
+            out.push(SnapshotInfo {
+                slot: Slot::from_unix(row.try_get("slot").map_err(SqliteError::from)?),
+                length,
+                taken_at: from_ns(row.try_get("taken_at_ns").map_err(SqliteError::from)?),
+                streams: unsigned(
+                    row.try_get("stream_count").map_err(SqliteError::from)?,
+                    "stream count",
+                )?,
+                completeness: if complete {
+                    Completeness::Complete
+                } else {
+                    Completeness::Incomplete {
+                        reason: reason.unwrap_or_default(),
+                    }
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    async fn prune_samples(&self, before: Slot) -> watchtime_core::Result<u64> {
+        let mut tx = self.pool.begin().await.map_err(SqliteError::from)?;
+        let deleted = sqlx::query("DELETE FROM samples WHERE slot < ?1")
+            .bind(before.unix())
+            .execute(&mut *tx)
+            .await
+            .map_err(SqliteError::from)?
+            .rows_affected();
+        sqlx::query(
+            "INSERT INTO store_meta (key, value) VALUES ('pruned_before', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)",
+        )
+        .bind(before.unix())
+        .execute(&mut *tx)
+        .await
+        .map_err(SqliteError::from)?;
+        tx.commit().await.map_err(SqliteError::from)?;
+        Ok(deleted)
+    }
+}
+
+/// Slots are keyed by start; an instant range `[from, to)` holds the slots starting in it.
+fn first_slot_at_or_after(t: DateTime<Utc>) -> i64 {
+    let secs = t.timestamp();
+    if t.timestamp_subsec_nanos() > 0 {
+        secs + 1
+    } else {
+        secs
+    }
+}
