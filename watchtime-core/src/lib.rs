@@ -51,6 +51,16 @@ pub mod totals;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
+/// The traits, for `use watchtime_core::prelude::*;` where their methods are called on
+/// concrete types.
+pub mod prelude {
+    pub use crate::ports::{
+        MentionSource, NameStore, OutboxStore, Publisher, SnapshotStore, Store, TotalsStore,
+        TwitchSource,
+    };
+    pub use crate::time::Clock;
+}
+
 pub use error::{BoxError, Error, Result};
 pub use ids::{Game, GameId, Kind, Streamer, StreamerId};
 pub use memory::MemoryStore;

@@ -121,11 +121,11 @@ pub fn parse_query(text: &str) -> Result<Query, Refusal> {
     }
 
     let mut window = Window::Yesterday;
-    if cleaned.len() > 1 {
-        if let Some(w) = cleaned.last().and_then(|w| Window::parse(w)) {
-            window = w;
-            cleaned.pop();
-        }
+    if cleaned.len() > 1
+        && let Some(w) = cleaned.last().and_then(|w| Window::parse(w))
+    {
+        window = w;
+        cleaned.pop();
     }
     let mut kind = None;
     if cleaned.len() > 1 {

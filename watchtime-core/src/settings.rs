@@ -1,8 +1,10 @@
 //! The rule settings every job reads.
 
+use chrono::{DateTime, Duration, Utc};
+
 use crate::ranking::DEFAULT_TOP;
 use crate::snapshot::DEFAULT_MIN_VIEWERS;
-use crate::time::{DayCalendar, SlotLength};
+use crate::time::{Day, DayCalendar, SlotLength};
 
 /// How the bot counts, when it acts, and how much it says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,5 +39,44 @@ impl Default for Settings {
             close_grace_minutes: 5,
             replies_per_author_per_hour: 3,
         }
+    }
+}
+
+impl Settings {
+    /// When the posts of `day` are due: the post hour, local time, on the day after (`day` is
+    /// "yesterday" then).
+    pub fn post_time(&self, day: Day) -> DateTime<Utc> {
+        self.calendar
+            .at_local_hour(day.next().date(), self.post_hour)
+    }
+
+    /// When `day` may be closed: its end plus the grace period for the last snapshot.
+    pub fn close_time(&self, day: Day) -> DateTime<Utc> {
+        self.calendar.window(day).end + Duration::minutes(i64::from(self.close_grace_minutes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn post_and_close_times() {
+        let s = Settings::default();
+        let day: Day = "2026-03-07".parse().unwrap();
+        // Posts of day 03-07 go out at 14:00 PDT on 03-08 (after the spring-forward night).
+        assert_eq!(
+            s.post_time(day),
+            "2026-03-08T21:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(
+            s.close_time(day),
+            "2026-03-08T15:05:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        let fall: Day = "2026-10-31".parse().unwrap();
+        assert_eq!(
+            s.post_time(fall),
+            "2026-11-01T22:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
     }
 }

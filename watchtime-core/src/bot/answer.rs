@@ -96,11 +96,11 @@ where
     S: Store + ?Sized,
 {
     let key = OutboxKey::reply(publisher.platform(), &mention.id);
-    if let Some(entry) = store.outbox_entry(&key).await? {
-        if entry.state.is_settled() {
-            round.skipped += 1;
-            return Ok(());
-        }
+    if let Some(entry) = store.outbox_entry(&key).await?
+        && entry.state.is_settled()
+    {
+        round.skipped += 1;
+        return Ok(());
     }
     let planned = plan_reply(store, settings, mention, publisher, now).await?;
     let purpose = match planned.answer {

@@ -20,6 +20,17 @@ pub enum CountRule {
     Chars,
 }
 
+impl CountRule {
+    /// The unit counted, for messages: "X-weighted", "graphemes", "characters".
+    pub fn unit_name(&self) -> &'static str {
+        match self {
+            CountRule::XWeighted => "X-weighted",
+            CountRule::Graphemes => "graphemes",
+            CountRule::Chars => "characters",
+        }
+    }
+}
+
 /// A platform's limit on one message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TextLimit {

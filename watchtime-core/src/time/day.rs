@@ -45,6 +45,11 @@ impl Day {
         Day(self.0.pred_opt().unwrap_or(self.0))
     }
 
+    /// The day `n` days later.
+    pub fn plus_days(self, n: u32) -> Day {
+        Day(self.0 + Duration::days(i64::from(n)))
+    }
+
     /// The day `n` days earlier.
     pub fn minus_days(self, n: u32) -> Day {
         Day(self.0 - Duration::days(i64::from(n)))
@@ -227,8 +232,14 @@ impl DayCalendar {
     /// The first instant of `day`. A start hour that falls in a DST gap moves to the first
     /// instant after the gap; one that occurs twice takes the earlier.
     pub fn start_of(&self, day: Day) -> DateTime<Utc> {
-        let time = NaiveTime::from_hms_opt(self.start_hour, 0, 0).unwrap_or(NaiveTime::MIN);
-        let mut local = day.date().and_time(time);
+        self.at_local_hour(day.date(), self.start_hour)
+    }
+
+    /// `hour`:00 local time on `date` in this calendar's zone, with the same DST handling as
+    /// [`DayCalendar::start_of`]: a time in a gap moves past it, a repeated time takes the earlier.
+    pub fn at_local_hour(&self, date: NaiveDate, hour: u32) -> DateTime<Utc> {
+        let time = NaiveTime::from_hms_opt(hour.min(23), 0, 0).unwrap_or(NaiveTime::MIN);
+        let mut local = date.and_time(time);
         // A gap is at most a few hours; walk forward a minute at a time to its end.
         for _ in 0..=24 * 60 {
             match self.tz.from_local_datetime(&local) {
@@ -237,7 +248,7 @@ impl DayCalendar {
                 LocalResult::None => local += Duration::minutes(1),
             }
         }
-        Utc.from_utc_datetime(&day.date().and_time(time))
+        Utc.from_utc_datetime(&date.and_time(time))
     }
 
     /// The instants of `day`.
