@@ -1,1 +1,5 @@
-fn main() {}
+//! `watchtime`: see `watchtime --help` and README.md.
+
+fn main() -> std::process::ExitCode {
+    watchtime_bin::main()
+}

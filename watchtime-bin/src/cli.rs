@@ -1,0 +1,202 @@
+//! The command line: every flag also reads an environment variable; a TOML file (`--config`)
+//! fills what neither sets.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Measure hours watched per Twitch streamer and game, post daily rankings, answer mentions.
+#[derive(Debug, Parser)]
+#[command(name = "watchtime", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Settings shared by every command. Unset values come from the config file, then defaults.
+#[derive(Debug, Default, Args)]
+pub struct GlobalArgs {
+    /// TOML file with settings (flags and environment take precedence).
+    #[arg(long, global = true, env = "WATCHTIME_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The store: `sqlite://FILE` (default `sqlite://watchtime.db`) or `postgres://…`.
+    #[arg(
+        long = "database",
+        global = true,
+        env = "DATABASE_URL",
+        value_name = "URL"
+    )]
+    pub database_url: Option<String>,
+
+    /// IANA time zone of the day boundary and the post time [default: America/Los_Angeles].
+    #[arg(long, global = true, env = "WATCHTIME_ZONE")]
+    pub zone: Option<String>,
+
+    /// Local hour at which a day starts [default: 8].
+    #[arg(
+        long,
+        global = true,
+        env = "WATCHTIME_DAY_START_HOUR",
+        value_name = "HOUR"
+    )]
+    pub day_start_hour: Option<u32>,
+
+    /// Collection interval in minutes; must divide 60 [default: 30].
+    #[arg(
+        long,
+        global = true,
+        env = "WATCHTIME_SLOT_MINUTES",
+        value_name = "MINUTES"
+    )]
+    pub slot_minutes: Option<u32>,
+
+    /// Streams need more viewers than this to count [default: 50].
+    #[arg(long, global = true, env = "WATCHTIME_MIN_VIEWERS", value_name = "N")]
+    pub min_viewers: Option<u32>,
+
+    /// Entries per ranking in posts and replies [default: 5].
+    #[arg(long, global = true, env = "WATCHTIME_TOP", value_name = "N")]
+    pub top: Option<usize>,
+
+    /// Days of raw samples to keep; daily totals are kept forever [default: 35].
+    #[arg(
+        long,
+        global = true,
+        env = "WATCHTIME_RETENTION_DAYS",
+        value_name = "DAYS"
+    )]
+    pub retention_days: Option<u32>,
+
+    /// Local hour of the daily posts [default: 14].
+    #[arg(long, global = true, env = "WATCHTIME_POST_HOUR", value_name = "HOUR")]
+    pub post_hour: Option<u32>,
+
+    /// Where posts go: `console`, `twitter`, `mastodon`, `discord`, or several, comma separated
+    /// [default: console].
+    #[arg(long, global = true, env = "WATCHTIME_PUBLISHER", value_name = "LIST")]
+    pub publisher: Option<String>,
+
+    /// Log format [default: human].
+    #[arg(long, global = true, env = "WATCHTIME_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
+
+    /// Pretend the current time is this RFC 3339 instant (for replaying and testing).
+    #[arg(
+        long,
+        global = true,
+        env = "WATCHTIME_NOW",
+        value_name = "TIME",
+        hide = true
+    )]
+    pub now: Option<String>,
+}
+
+/// How log lines are written (to standard error).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One readable line per event.
+    Human,
+    /// One JSON object per event, for log collectors.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate days of Twitch on a virtual clock into a fresh SQLite file; print the daily posts
+    /// and the replies to sample mentions. Needs no credentials and no network.
+    Demo(DemoArgs),
+    /// Load snapshots from JSON Lines files (the `collect --save` format); `-` reads stdin.
+    Import(ImportArgs),
+    /// Roll a day up into daily totals (default: the last finished day). Safe to re-run.
+    CloseDay(CloseDayArgs),
+    /// Publish a day's three posts (default: yesterday) on each configured publisher, at most
+    /// once per day and platform.
+    Post(PostArgs),
+    /// Answer a question as a mention would be answered, and print the reply.
+    Ask(AskArgs),
+    /// Rankings for a day or a range, as a table or JSON.
+    Report(ReportArgs),
+    /// Apply the store's migrations.
+    Migrate,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Days to simulate.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=14))]
+    pub days: u32,
+    /// The first simulated day (YYYY-MM-DD) [default: the day before yesterday].
+    #[arg(long, value_name = "DAY")]
+    pub from: Option<String>,
+    /// Seed of the simulation: the same seed and days give the same output.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// SQLite file to (re)create for the demo; `:memory:` keeps nothing.
+    #[arg(long, default_value = "watchtime-demo.db", value_name = "FILE")]
+    pub db: String,
+    /// Channels in the simulated population (with 40,000, about 5,000 streams are over 50 viewers
+    /// at the evening peak, as on Twitch).
+    #[arg(long, default_value_t = 40_000)]
+    pub channels: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// JSON Lines files (one snapshot a line), or `-` for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Also close the finished days the import touched.
+    #[arg(long)]
+    pub close: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CloseDayArgs {
+    /// The day (YYYY-MM-DD); default: the last finished day.
+    pub day: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PostArgs {
+    /// The day (YYYY-MM-DD); default: yesterday.
+    pub day: Option<String>,
+    /// Print the posts as each publisher would get them; send and record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// The question, e.g. `Minecraft`, `game Elden Ring week`, `streamer shroud 30d`.
+    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+    pub query: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// One day (YYYY-MM-DD); default: yesterday.
+    #[arg(conflicts_with_all = ["from", "to"])]
+    pub day: Option<String>,
+    /// First day of a range.
+    #[arg(long, requires = "to", value_name = "DAY")]
+    pub from: Option<String>,
+    /// Last day of a range (included).
+    #[arg(long, requires = "from", value_name = "DAY")]
+    pub to: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Entries per ranking.
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Rank the streamers of this game instead.
+    #[arg(long, conflicts_with = "streamer", value_name = "NAME")]
+    pub game: Option<String>,
+    /// Rank the games of this streamer instead.
+    #[arg(long, value_name = "NAME")]
+    pub streamer: Option<String>,
+}

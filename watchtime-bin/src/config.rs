@@ -1,0 +1,227 @@
+//! Settings: flags, then environment (both through clap), then the TOML file, then defaults.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use watchtime_core::{DayCalendar, Settings, SlotLength};
+
+use crate::cli::{GlobalArgs, LogFormat};
+
+/// The default store: a SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://watchtime.db";
+
+/// The keys a config file may hold, all optional. Unknown keys are an error, so a typo is not
+/// silently ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    zone: Option<String>,
+    day_start_hour: Option<u32>,
+    slot_minutes: Option<u32>,
+    min_viewers: Option<u32>,
+    top: Option<usize>,
+    retention_days: Option<u32>,
+    post_hour: Option<u32>,
+    publisher: Option<String>,
+    log_format: Option<LogFormat>,
+}
+
+/// Where posts go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PublisherKind {
+    /// Standard output (counted like X).
+    Console,
+}
+
+impl PublisherKind {
+    fn parse(name: &str) -> Result<Self> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "console" => Ok(PublisherKind::Console),
+            other => bail!("unknown publisher {other:?}; use console"),
+        }
+    }
+}
+
+/// Everything a command needs to know, resolved.
+#[derive(Debug)]
+pub struct Config {
+    /// The store URL. May hold a password: never print it whole (see [`redact_url`]).
+    pub database_url: String,
+    /// The counting and scheduling rules.
+    pub settings: Settings,
+    /// Publishers in the order given.
+    pub publishers: Vec<PublisherKind>,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// A pretend "now" (hidden `--now`), for replays and tests.
+    pub now: Option<DateTime<Utc>>,
+}
+
+impl Config {
+    /// Resolves the global arguments against the config file and defaults.
+    pub fn resolve(args: &GlobalArgs) -> Result<Config> {
+        let file = match &args.config {
+            Some(path) => load_file(path)?,
+            None => FileConfig::default(),
+        };
+        let zone = args
+            .zone
+            .clone()
+            .or(file.zone)
+            .unwrap_or_else(|| "America/Los_Angeles".into());
+        let tz = DayCalendar::parse_zone(&zone).context("WATCHTIME_ZONE / --zone / zone")?;
+        let start_hour = args.day_start_hour.or(file.day_start_hour).unwrap_or(8);
+        let calendar = DayCalendar::new(tz, start_hour)
+            .context("WATCHTIME_DAY_START_HOUR / --day-start-hour")?;
+        let slot_length =
+            SlotLength::from_minutes(args.slot_minutes.or(file.slot_minutes).unwrap_or(30))
+                .context("WATCHTIME_SLOT_MINUTES / --slot-minutes")?;
+        let post_hour = args.post_hour.or(file.post_hour).unwrap_or(14);
+        if post_hour > 23 {
+            bail!("post hour must be 0 to 23, got {post_hour} (WATCHTIME_POST_HOUR / --post-hour)");
+        }
+        let defaults = Settings::default();
+        let top = args.top.or(file.top).unwrap_or(defaults.top);
+        if top == 0 || top > 25 {
+            bail!("top must be 1 to 25, got {top} (WATCHTIME_TOP / --top)");
+        }
+        let settings = Settings {
+            slot_length,
+            calendar,
+            min_viewers: args
+                .min_viewers
+                .or(file.min_viewers)
+                .unwrap_or(defaults.min_viewers),
+            top,
+            retention_days: args
+                .retention_days
+                .or(file.retention_days)
+                .unwrap_or(defaults.retention_days),
+            post_hour,
+            ..defaults
+        };
+        let publisher_list = args
+            .publisher
+            .clone()
+            .or(file.publisher)
+            .unwrap_or_else(|| "console".into());
+        let mut publishers = Vec::new();
+        for name in publisher_list.split(',').filter(|s| !s.trim().is_empty()) {
+            let kind = PublisherKind::parse(name).context("WATCHTIME_PUBLISHER / --publisher")?;
+            if !publishers.contains(&kind) {
+                publishers.push(kind);
+            }
+        }
+        if publishers.is_empty() {
+            bail!("no publisher configured; set WATCHTIME_PUBLISHER, e.g. console");
+        }
+        let now = match &args.now {
+            Some(t) => Some(
+                DateTime::parse_from_rfc3339(t)
+                    .with_context(|| format!("--now {t:?} is not an RFC 3339 time"))?
+                    .with_timezone(&Utc),
+            ),
+            None => None,
+        };
+        Ok(Config {
+            database_url: args
+                .database_url
+                .clone()
+                .or(file.database_url)
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            settings,
+            publishers,
+            log_format: args
+                .log_format
+                .or(file.log_format)
+                .unwrap_or(LogFormat::Human),
+            now,
+        })
+    }
+
+    /// The current instant: the real one, or the pretend one.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now.unwrap_or_else(Utc::now)
+    }
+}
+
+fn load_file(path: &Path) -> Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))
+}
+
+/// A database URL safe to print: the password, if any, replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+    let redacted = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            if userinfo.contains(':') {
+                format!("{user}:***@{host}")
+            } else {
+                format!("{user}@{host}")
+            }
+        }
+        None => authority.to_owned(),
+    };
+    if rest.contains('/') {
+        format!("{scheme}://{redacted}/{path}")
+    } else {
+        format!("{scheme}://{redacted}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_print() {
+        assert_eq!(
+            redact_url("postgres://bot:s3cret@db.example:5432/watchtime?sslmode=require"),
+            "postgres://bot:***@db.example:5432/watchtime?sslmode=require"
+        );
+        assert_eq!(redact_url("postgres://bot@db/wt"), "postgres://bot@db/wt");
+        assert_eq!(redact_url("sqlite://watchtime.db"), "sqlite://watchtime.db");
+        assert_eq!(redact_url("postgres://u:p@h"), "postgres://u:***@h");
+    }
+
+    #[test]
+    fn precedence_and_validation() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.toml");
+        std::fs::write(&path, "zone = \"Europe/Berlin\"\ntop = 3\npost_hour = 12\n").unwrap();
+        let args = GlobalArgs {
+            config: Some(path.clone()),
+            top: Some(7),
+            ..GlobalArgs::default()
+        };
+        let c = Config::resolve(&args).unwrap();
+        assert_eq!(c.settings.top, 7, "a flag beats the file");
+        assert_eq!(c.settings.post_hour, 12, "the file beats the default");
+        assert_eq!(
+            c.settings.calendar.zone(),
+            DayCalendar::parse_zone("Europe/Berlin").unwrap()
+        );
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+
+        std::fs::write(&path, "zone = \"Europe/Berlin\"\ntpo = 3\n").unwrap();
+        let err = format!("{:#}", Config::resolve(&args).unwrap_err());
+        assert!(err.contains("not valid") && err.contains("tpo"), "{err}");
+        std::fs::write(&path, "zone = [").unwrap();
+        assert!(Config::resolve(&args).is_err());
+
+        let bad = GlobalArgs {
+            slot_minutes: Some(7),
+            ..GlobalArgs::default()
+        };
+        assert!(format!("{:#}", Config::resolve(&bad).unwrap_err()).contains("divide 60"));
+    }
+}

@@ -1,0 +1,74 @@
+//! The console publisher: prints posts and replies instead of sending them.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use async_trait::async_trait;
+use watchtime_core::message::{TextLimit, display_name, shorten};
+use watchtime_core::ports::{Delivery, Mention, Post, PublishError, Publisher, Redelivery};
+
+/// Prints each post to standard output, framed with its kind and length.
+///
+/// Counts like X (280 weighted characters) so a dry run shows what X would get.
+#[derive(Debug)]
+pub struct ConsolePublisher {
+    limit: TextLimit,
+    next_id: AtomicU64,
+}
+
+impl ConsolePublisher {
+    /// A console publisher fitting text to `limit`.
+    pub fn new(limit: TextLimit) -> Self {
+        ConsolePublisher {
+            limit,
+            next_id: AtomicU64::new(1),
+        }
+    }
+
+    fn print(&self, heading: &str, text: &str) -> Result<Delivery, PublishError> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let mut out = std::io::stdout().lock();
+        let length = self.limit.count(text);
+        let frame = format!(
+            "── {heading} ({length}/{} {}) ",
+            self.limit.max,
+            self.limit.rule.unit_name()
+        );
+        writeln!(out, "{frame:─<72}\n{text}\n").map_err(|e| {
+            PublishError::NotSent(watchtime_core::Error::Backend {
+                service: "console",
+                message: format!("cannot write to standard output: {e}"),
+                source: None,
+            })
+        })?;
+        Ok(Delivery::Posted(format!("console-{id}")))
+    }
+}
+
+#[async_trait]
+impl Publisher for ConsolePublisher {
+    fn platform(&self) -> &str {
+        "console"
+    }
+
+    fn text_limit(&self) -> TextLimit {
+        self.limit
+    }
+
+    fn redelivery(&self) -> Redelivery {
+        Redelivery::Deduplicated
+    }
+
+    async fn post(&self, post: &Post) -> Result<Delivery, PublishError> {
+        let heading = post.idempotency_key.rsplit(':').next().unwrap_or("post");
+        self.print(heading, &post.text)
+    }
+
+    async fn reply(&self, mention: &Mention, post: &Post) -> Result<Delivery, PublishError> {
+        let question = shorten(&display_name(&mention.text), 60);
+        self.print(
+            &format!("reply to @{} “{question}”", mention.author_handle),
+            &post.text,
+        )
+    }
+}

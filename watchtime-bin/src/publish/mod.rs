@@ -1,0 +1,5 @@
+//! Publishers the binary provides itself.
+
+mod console;
+
+pub use console::ConsolePublisher;
