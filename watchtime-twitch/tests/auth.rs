@@ -150,3 +150,37 @@ async fn debug_output_shows_no_secret_and_no_token() {
     insta::assert_snapshot!(source_debug.replace(&port, "PORT"), @r#"HelixSource { api_host: "127.0.0.1:PORT", auth_host: "127.0.0.1:PORT", client_secret: "[redacted]", token: cached, page_cap: 300, retry: RetryPolicy { max_attempts: 3, base_delay: 0ns, max_delay: 0ns, max_rate_limit_wait: 120s }, .. }"#);
     assert_eq!(fake.exchanges(), [t(200), p(1, 200)]);
 }
+
+#[tokio::test]
+async fn a_token_server_outage_is_retried() {
+    let fake = HelixFake::start()
+        .await
+        .with_streams(10, 100)
+        .token_server_error_once();
+    let sweep = source(&fake).sweep(50).await.unwrap();
+    assert_eq!(sweep.snapshot.streams.len(), 10);
+    assert_eq!((sweep.pages, sweep.requests), (1, 3));
+    assert_eq!(fake.exchanges(), [t(503), t(200), p(1, 200)]);
+}
+
+#[tokio::test]
+async fn a_fresh_token_refused_by_helix_is_unauthorized_after_one_renewal() {
+    let fake = HelixFake::start()
+        .await
+        .with_streams(10, 100)
+        .refuse_every_token();
+    let err = source(&fake).sweep(50).await.unwrap_err();
+
+    let host = fake.api_url().replace("http://", "").replace("/helix", "");
+    assert_eq!(
+        err.to_string().replace(&host, "HOST"),
+        "HOST refused a fresh app token (HTTP 401: Invalid OAuth token): set TWITCH_CLIENT_ID and \
+         TWITCH_CLIENT_SECRET (or TWITCH_CLIENT_ID_FILE and TWITCH_CLIENT_SECRET_FILE) to the \
+         credentials of an application registered at https://dev.twitch.tv/console"
+    );
+    assert!(matches!(
+        CoreError::from(err),
+        CoreError::Unauthorized { .. }
+    ));
+    assert_eq!(fake.exchanges(), [t(200), p(1, 401), t(200), p(1, 401)]);
+}

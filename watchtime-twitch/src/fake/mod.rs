@@ -208,6 +208,21 @@ impl HelixFake {
         self
     }
 
+    /// The first token request is answered 503, as during an outage of the OAuth server.
+    #[must_use]
+    pub fn token_server_error_once(self) -> Self {
+        self.model().token_error_once = true;
+        self
+    }
+
+    /// Helix refuses every token with 401, even fresh ones (as when the application was
+    /// suspended while its credentials still work at the OAuth server).
+    #[must_use]
+    pub fn refuse_every_token(self) -> Self {
+        self.model().refuse_every_token = true;
+        self
+    }
+
     /// The Helix root to configure (`…/helix`).
     pub fn api_url(&self) -> String {
         format!("{}/helix", self.server.uri())

@@ -83,6 +83,8 @@ pub(super) struct Model {
     /// The Unix second until which every page request is refused with 429.
     limited_until: Option<u64>,
     pub(super) refuse_tokens_after: Option<u32>,
+    pub(super) token_error_once: bool,
+    pub(super) refuse_every_token: bool,
     valid_tokens: HashSet<String>,
     pub(super) issued: Vec<String>,
     pub(super) exchanges: Vec<Exchange>,
@@ -99,6 +101,8 @@ impl Model {
             rate_limit_once: None,
             limited_until: None,
             refuse_tokens_after: None,
+            token_error_once: false,
+            refuse_every_token: false,
             valid_tokens: HashSet::new(),
             issued: Vec::new(),
             exchanges: Vec::new(),
@@ -171,6 +175,13 @@ impl Model {
         } else {
             None
         };
+        if std::mem::take(&mut self.token_error_once) {
+            self.log(Endpoint::Token, None, 503);
+            return json_answer(
+                503,
+                json!({ "status": 503, "message": "Service Unavailable" }),
+            );
+        }
         if let Some((status, message)) = refusal {
             self.log(Endpoint::Token, None, status);
             return json_answer(status, json!({ "status": status, "message": message }));
@@ -200,7 +211,9 @@ impl Model {
             (None, _) => Some("Client-Id header required"),
             (_, None) => Some("OAuth token is missing"),
             (Some(id), _) if id != CLIENT_ID => Some("Client ID and OAuth token do not match"),
-            (_, Some(token)) if !self.valid_tokens.contains(&token) => Some("Invalid OAuth token"),
+            (_, Some(token)) if !self.valid_tokens.contains(&token) || self.refuse_every_token => {
+                Some("Invalid OAuth token")
+            }
             (_, Some(token)) => {
                 let expire = page
                     .and_then(|p| self.faults.get_mut(&p))
