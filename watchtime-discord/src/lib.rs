@@ -1,0 +1,33 @@
+//! # watchtime-discord
+//!
+//! Posts `watchtime`'s daily rankings to a Discord channel through a webhook: a
+//! [`Publisher`](watchtime_core::Publisher) that needs no bot account.
+//!
+//! ```no_run
+//! use watchtime_discord::{DiscordClient, DiscordConfig};
+//! # fn demo() -> Result<(), watchtime_discord::DiscordError> {
+//! let url = std::env::var("DISCORD_WEBHOOK_URL").unwrap_or_default();
+//! let client = DiscordClient::new(DiscordConfig::new(url.into()))?;
+//! # Ok(()) }
+//! ```
+//!
+//! What users should know:
+//! - The webhook URL is the credential: keep it secret. Errors and logs say "discord webhook"
+//!   and the status, never the URL. A deleted webhook or reset token shows as
+//!   [`DiscordError::InvalidWebhook`] (an `Unauthorized` core error).
+//! - Messages may be 2000 characters; names in them never ping anyone.
+//! - A webhook cannot reply, so mentions are not answered on Discord.
+//! - Discord has no idempotency key for webhooks. A send that may have gone out (a timeout, a
+//!   5xx) is not repeated; the core's outbox holds it for an operator instead of risking a
+//!   double post. Rate limits (`retry_after`) are waited out and retried.
+
+#![deny(missing_docs)]
+
+mod client;
+mod config;
+mod error;
+mod http;
+
+pub use client::{DiscordClient, PLATFORM};
+pub use config::DiscordConfig;
+pub use error::DiscordError;

@@ -1,0 +1,44 @@
+//! # watchtime-mastodon
+//!
+//! Posts `watchtime`'s daily rankings to a Mastodon account and answers the mentions it gets:
+//! a [`Publisher`](watchtime_core::Publisher) and a
+//! [`MentionSource`](watchtime_core::MentionSource) over the Mastodon REST API.
+//!
+//! ```no_run
+//! use watchtime_mastodon::{MastodonClient, MastodonConfig};
+//! # async fn demo() -> Result<(), watchtime_mastodon::MastodonError> {
+//! let config = MastodonConfig::new("https://mastodon.social", "token".into());
+//! let client = MastodonClient::connect(config).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! What users should know:
+//! - The access token needs the scopes `read:notifications read:accounts write:statuses`
+//!   ([`REQUIRED_SCOPES`]); a token for posting only needs `write:statuses`.
+//! - The status limit is the instance's own (`/api/v2/instance`), 500 where it does not say,
+//!   counted in graphemes with each URL as 23.
+//! - Daily posts are public and replies unlisted by default ([`MastodonConfig`]); a reply is
+//!   never more public than the mention it answers.
+//! - Statuses carry an `Idempotency-Key`, so retries never post twice within the hour the
+//!   instance remembers the key.
+//! - Mastodon 4.3+ may filter mentions from some accounts (the account's notification policy);
+//!   filtered mentions are not read. Mention texts are HTML, turned into plain text by
+//!   [`html_to_text`].
+//! - Rate limits (300 requests per 5 minutes by default) are honoured from
+//!   `X-RateLimit-Reset`, which Mastodon sends as an ISO 8601 time.
+
+#![deny(missing_docs)]
+
+mod api;
+mod client;
+mod config;
+mod error;
+mod html;
+mod http;
+mod mentions;
+
+pub use client::{MastodonClient, PLATFORM};
+pub use config::{MastodonConfig, Visibility};
+pub use error::{MastodonError, REQUIRED_SCOPES};
+pub use html::html_to_text;
+pub use mentions::PAGE_LIMIT;

@@ -1,0 +1,77 @@
+//! Nothing secret reaches the logs: a trace-level capture (the client's own events and the HTTP
+//! stack's, through the `log` bridge) of connecting, posting, retrying, reading mentions,
+//! replying and failing holds neither the access token nor a refused one.
+//!
+//! Its own test binary, because it installs the global subscriber.
+
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use support::{Fault, MastodonFake, TOKEN, post};
+use watchtime_core::{MentionSource, Publisher};
+use watchtime_mastodon::MastodonClient;
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn logs_hold_no_token() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .try_init()
+        .unwrap();
+
+    let fake = MastodonFake::start()
+        .await
+        .mention("1", "9001", "alice", "<p>@watchtime top games</p>")
+        .post_faults([Fault::ServerErrorAfterCreate(502)]);
+    let client = fake.client().await;
+    client.post(&post("daily", "k-daily")).await.unwrap();
+    let page = client.mentions_since(None).await.unwrap();
+    client.own_account_id().await.unwrap();
+    client
+        .reply(&page.mentions[0], &post("@alice answer", "k-reply"))
+        .await
+        .unwrap();
+
+    let mut config = fake.config();
+    config.access_token = "refused-SECRET-token".into();
+    tracing::debug!(?config, "config");
+    let refused = MastodonClient::connect(config).await.unwrap();
+    tracing::debug!(?refused, "client");
+    let err = refused.post(&post("x", "k-x")).await.unwrap_err();
+    tracing::error!(%err, ?err, "post failed");
+
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("mastodon request"),
+        "nothing captured:\n{logs}"
+    );
+    assert!(
+        logs.contains("hyper_util"),
+        "the HTTP stack's logs are not captured"
+    );
+    assert!(logs.contains("retrying"), "{logs}");
+    assert!(logs.contains("refused the access token"), "{logs}");
+    assert!(!logs.contains(TOKEN), "{logs}");
+    assert!(!logs.contains("refused-SECRET-token"), "{logs}");
+    assert!(!logs.contains("SECRET"), "{logs}");
+}
