@@ -149,9 +149,10 @@ pub struct ImportArgs {
     /// JSON Lines files (one snapshot a line), or `-` for standard input.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Also close the finished days the import touched.
+    /// Do not close the finished days the import touched (by default they are closed, so the
+    /// daemon's retention never prunes samples of a day without totals).
     #[arg(long)]
-    pub close: bool,
+    pub no_close: bool,
 }
 
 #[derive(Debug, Args)]

@@ -80,7 +80,7 @@ pub async fn run(config: &Config, args: &ImportArgs) -> Result<()> {
         tally.duplicates,
         tally.bad_lines
     );
-    if args.close {
+    if !args.no_close {
         let now = config.now();
         for day in tally
             .days

@@ -36,8 +36,10 @@ pub fn last_closable_day(settings: &Settings, now: DateTime<Utc>) -> Day {
 
 /// Closes every finished day not closed yet, oldest first, then prunes samples past retention.
 ///
-/// Starts after the last closed day or, in a store with no closed day, at the first snapshot
-/// within the retention period. Returns the statuses of the days closed now.
+/// Starts after the last closed day or, in a store with no closed day, at the day of its first
+/// snapshot. Returns the statuses of the days closed now. Days before the last closed one are
+/// taken as closed: `import` closes the finished days it loads, so pruning never drops the
+/// samples of a day that has no totals.
 pub async fn close_finished_days<S: Store + ?Sized>(
     store: &S,
     settings: &Settings,
@@ -47,10 +49,7 @@ pub async fn close_finished_days<S: Store + ?Sized>(
     let first = match store.last_closed_day().await? {
         Some(closed) => closed.next(),
         None => {
-            let horizon = settings
-                .calendar
-                .start_of(last.minus_days(settings.retention_days));
-            match store.snapshots(horizon, now).await?.first() {
+            match store.snapshots(DateTime::<Utc>::MIN_UTC, now).await?.first() {
                 Some(first) => settings.calendar.day_of_slot(first.slot),
                 None => return Ok(Vec::new()),
             }

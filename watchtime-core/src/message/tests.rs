@@ -1,1 +1,237 @@
+//! The text of every post and reply, as inline snapshots, and the guarantee that every built
+//! message fits its limit whatever the names.
 
+use insta::assert_snapshot;
+
+use super::*;
+use crate::ids::Kind;
+use crate::query::Window;
+use crate::ranking::RankingEntry;
+use crate::time::{Day, DayRange};
+use crate::totals::{Coverage, Totals};
+
+fn day() -> Day {
+    "2026-11-26".parse().unwrap()
+}
+
+fn entry(rank: u32, kind: Kind, name: &str, hours: u64) -> RankingEntry {
+    RankingEntry {
+        rank,
+        kind,
+        id: format!("{rank}"),
+        name: name.into(),
+        totals: Totals {
+            viewer_minutes: hours * 60,
+            airtime_minutes: 600,
+            peak_viewers: 1000,
+        },
+    }
+}
+
+fn full() -> Coverage {
+    Coverage {
+        slots_observed: 48,
+        slots_expected: 48,
+        slots_incomplete: 0,
+        days_not_closed: 0,
+    }
+}
+
+fn rankings(game_names: &[&str], streamer_names: &[&str], coverage: Coverage) -> DayRankings {
+    let games: Vec<_> = game_names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| entry(i as u32 + 1, Kind::Game, n, 1_230_000 / (i as u64 + 1)))
+        .collect();
+    let streamers: Vec<_> = streamer_names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| entry(i as u32 + 1, Kind::Streamer, n, 45_600 / (i as u64 + 1)))
+        .collect();
+    DayRankings {
+        day: day(),
+        coverage,
+        spotlight: Some(Spotlight {
+            game: games[1].clone(),
+            streamers: streamers.clone(),
+        }),
+        games,
+        streamers,
+    }
+}
+
+fn typical() -> DayRankings {
+    rankings(
+        &["Just Chatting", "Grand Theft Auto V", "League of Legends", "Pokémon Scarlet and Violet", "Agar.io"],
+        &["Kai Cenat", "xQc", "加藤純一", "Zoë", "shroud"],
+        full(),
+    )
+}
+
+#[test]
+fn daily_posts() {
+    let r = typical();
+    assert_snapshot!(daily_post(PostKind::TopGames, &r, &TextLimit::X).unwrap(), @r"
+    Most watched games on Twitch, Thu 26 Nov
+    1. Just Chatting: 1.23M h
+    2. Grand Theft Auto V: 615K h
+    3. League of Legends: 410K h
+    4. Pokémon Scarlet and Violet: 308K h
+    5. Agar․io: 246K h
+    ");
+    assert_snapshot!(daily_post(PostKind::TopStreamers, &r, &TextLimit::X).unwrap(), @r"
+    Most watched streamers on Twitch, Thu 26 Nov
+    1. Kai Cenat: 45.6K h
+    2. xQc: 22.8K h
+    3. 加藤純一: 15.2K h
+    4. Zoë: 11.4K h
+    5. shroud: 9.12K h
+    ");
+    assert_snapshot!(daily_post(PostKind::Spotlight, &r, &TextLimit::X).unwrap(), @r"
+    Game of the day (drawn by watch time): Grand Theft Auto V, 615K h
+    Top streamers, Thu 26 Nov
+    1. Kai Cenat: 45.6K h
+    2. xQc: 22.8K h
+    3. 加藤純一: 15.2K h
+    4. Zoë: 11.4K h
+    5. shroud: 9.12K h
+    ");
+}
+
+#[test]
+fn partial_days_say_so() {
+    let coverage = Coverage {
+        slots_observed: 40,
+        slots_expected: 48,
+        slots_incomplete: 2,
+        days_not_closed: 0,
+    };
+    let r = rankings(&["Chess", "Go"], &["Alpha", "Beta"], coverage);
+    assert_snapshot!(daily_post(PostKind::TopGames, &r, &TextLimit::X).unwrap(), @r"
+    Most watched games on Twitch, Thu 26 Nov
+    1. Chess: 1.23M h
+    2. Go: 615K h
+    Partial data: 40 of 48 snapshots, 2 incomplete
+    ");
+}
+
+#[test]
+fn nothing_to_post() {
+    let mut r = typical();
+    r.games.clear();
+    r.spotlight = None;
+    assert_eq!(daily_post(PostKind::TopGames, &r, &TextLimit::X), None);
+    assert_eq!(daily_post(PostKind::Spotlight, &r, &TextLimit::X), None);
+    assert!(daily_post(PostKind::TopStreamers, &r, &TextLimit::X).is_some());
+}
+
+fn ranking_answer(kind: Kind, name: &str, suggested: bool, window: Window) -> Answer {
+    let today: Day = "2026-11-27".parse().unwrap();
+    let entries_kind = if kind == Kind::Game { Kind::Streamer } else { Kind::Game };
+    Answer::Ranking {
+        kind,
+        name: name.into(),
+        suggested,
+        window,
+        range: window.range(today),
+        entries: vec![
+            entry(1, entries_kind, "Kai Cenat", 45_600),
+            entry(2, entries_kind, "xQc", 12_300),
+            entry(3, entries_kind, "加藤純一", 789),
+        ],
+        coverage: full(),
+    }
+}
+
+#[test]
+fn replies() {
+    let x = TextLimit::X;
+    assert_snapshot!(reply_text(&ranking_answer(Kind::Game, "Minecraft", false, Window::Yesterday), "", &x), @r"
+    Minecraft: top streamers, Thu 26 Nov
+    1. Kai Cenat: 45.6K h
+    2. xQc: 12.3K h
+    3. 加藤純一: 789 h
+    ");
+    assert_snapshot!(reply_text(&ranking_answer(Kind::Streamer, "xQc", false, Window::LastDays(7)), "", &x), @r"
+    xQc: top games, last 7 days (20–26 Nov)
+    1. Kai Cenat: 45.6K h
+    2. xQc: 12.3K h
+    3. 加藤純一: 789 h
+    ");
+    assert_snapshot!(reply_text(&ranking_answer(Kind::Game, "Minecraft", true, Window::Today), "@alice@example.social ", &TextLimit::MASTODON_DEFAULT), @r"
+    @alice@example.social Did you mean Minecraft? Top streamers, today so far (Fri 27 Nov)
+    1. Kai Cenat: 45.6K h
+    2. xQc: 12.3K h
+    3. 加藤純一: 789 h
+    ");
+    let no_data = Answer::NoData {
+        kind: Kind::Game,
+        name: "Pong".into(),
+        suggested: false,
+        window: Window::Yesterday,
+        range: DayRange::single(day()),
+    };
+    assert_snapshot!(reply_text(&no_data, "", &x), @"No watch time recorded for Pong, Thu 26 Nov.");
+    assert_snapshot!(reply_text(&Answer::NotFound, "", &x), @"I know no game or streamer by that name. Try the name as Twitch shows it, e.g. “Minecraft” or “streamer shroud week”.");
+    assert_snapshot!(reply_text(&Answer::HowTo, "", &x), @"Ask me about a game or a streamer, e.g. “Minecraft”, “game Elden Ring week” or “streamer shroud 30d”. I reply with the top 5 of yesterday, or of today, week, month or Nd if you add it.");
+}
+
+/// Names at their longest: 60 Latin characters, 40 CJK characters, emoji sequences.
+fn extreme_names() -> Vec<Vec<String>> {
+    vec![
+        (0..5).map(|i| format!("{i}{}", "W".repeat(59))).collect(),
+        (0..5).map(|i| format!("{i}{}", "龍".repeat(39))).collect(),
+        (0..5).map(|i| format!("{i}{}", "👨‍👩‍👧".repeat(20))).collect(),
+        (0..5).map(|i| format!("{i} Pokémon {}", "ü".repeat(50))).collect(),
+    ]
+}
+
+#[test]
+fn every_message_fits_every_limit() {
+    let limits = [
+        TextLimit::X,
+        TextLimit::MASTODON_DEFAULT,
+        TextLimit::DISCORD,
+        TextLimit { max: 140, rule: CountRule::Graphemes },
+        TextLimit { max: 120, rule: CountRule::XWeighted },
+    ];
+    for names in extreme_names() {
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let r = rankings(&refs, &refs, full());
+        for limit in &limits {
+            for kind in PostKind::ALL {
+                let text = daily_post(kind, &r, limit).unwrap();
+                assert!(limit.fits(&text), "{kind:?} over {limit:?}: {} in\n{text}", limit.count(&text));
+                assert!(text.lines().count() >= 2, "at least one ranking line survives:\n{text}");
+            }
+            for kind in [Kind::Game, Kind::Streamer] {
+                for window in [Window::Yesterday, Window::Today, Window::LastDays(30)] {
+                    let mut answer = ranking_answer(kind, &names[0], true, window);
+                    if let Answer::Ranking { entries, .. } = &mut answer {
+                        for (e, n) in entries.iter_mut().zip(&names) {
+                            e.name = n.clone();
+                        }
+                    }
+                    let text = reply_text(&answer, "@someone_with_a_long_handle@mastodon.example.org ", limit);
+                    assert!(limit.fits(&text), "reply over {limit:?}: {}\n{text}", limit.count(&text));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn long_names_are_shortened_not_cut() {
+    let names: Vec<String> = (0..5).map(|i| format!("{i}{}", "龍".repeat(39))).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let text = daily_post(PostKind::TopGames, &rankings(&refs, &refs, full()), &TextLimit::X).unwrap();
+    assert_snapshot!(text, @"
+    Most watched games on Twitch, Thu 26 Nov
+    1. 0龍龍龍龍龍龍龍龍龍龍龍龍龍龍龍龍…: 1.23M h
+    2. 1龍龍龍龍龍龍龍龍龍龍龍龍龍龍龍龍…: 615K h
+    3. 2龍龍龍龍龍龍龍龍龍龍龍龍龍龍龍龍…: 410K h
+    4. 3龍龍龍龍龍龍龍龍龍龍龍龍龍龍龍龍…: 308K h
+    5. 4龍龍龍龍龍龍龍龍龍龍龍龍龍龍龍龍…: 246K h
+    ");
+    assert!(TextLimit::X.fits(&text));
+}
