@@ -76,6 +76,11 @@ impl TextLimit {
 pub const URL_LENGTH: usize = 23;
 
 /// The twitter-text v3 weighted length of `text` (in units where 280 is the limit).
+///
+/// NFC first; each URL counts [`URL_LENGTH`]; each emoji sequence (a keycap, a flag, a tag
+/// sequence, an emoji with its selector or skin tone, or such joined by U+200D) counts 2; every other code point counts by its range. What follows an
+/// emoji without belonging to it (a combining mark, a dangling joiner, a selector the emoji does
+/// not take) counts on its own, as twitter-text counts it.
 pub fn x_weighted_length(text: &str) -> usize {
     let nfc: String = text.nfc().collect();
     let mut total = 0;
@@ -84,12 +89,19 @@ pub fn x_weighted_length(text: &str) -> usize {
             total += URL_LENGTH;
             continue;
         }
-        for cluster in word.graphemes(true) {
-            total += if is_emoji_cluster(cluster) {
-                2
-            } else {
-                cluster.chars().map(x_char_weight).sum()
-            };
+        let chars: Vec<char> = word.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            match emoji_sequence_len(&chars[i..]) {
+                Some(n) => {
+                    total += 2;
+                    i += n;
+                }
+                None => {
+                    total += x_char_weight(chars[i]);
+                    i += 1;
+                }
+            }
         }
     }
     total
@@ -116,22 +128,90 @@ fn x_char_weight(c: char) -> usize {
     }
 }
 
-/// Whether a grapheme cluster is an emoji (counted once, as 2, on X).
-fn is_emoji_cluster(cluster: &str) -> bool {
-    let mut chars = cluster.chars();
-    let Some(first) = chars.next() else {
-        return false;
-    };
+const ZWJ: char = '\u{200D}';
+const VS15: char = '\u{FE0E}';
+const VS16: char = '\u{FE0F}';
+const KEYCAP: char = '\u{20E3}';
+const CANCEL_TAG: char = '\u{E007F}';
+
+/// The number of code points of the emoji sequence at the start of `chars`, if one starts there:
+/// the grammar of Unicode emoji sequences (UTS #51), as twitter-text recognises them.
+///
+/// - a keycap: `#`, `*` or a digit, an optional U+FE0F, U+20E3 (a bare digit is no emoji);
+/// - a flag: two regional indicators, paired from the left;
+/// - a tag sequence: an emoji, tag characters, and the cancel tag (subdivision flags);
+/// - an emoji character, with U+FE0F when it defaults to text style, or with one skin tone when
+///   it takes one; a text-style emoji (`©`, `®`, `™`, `☺`…) counts as emoji unless U+FE0E asks
+///   for text;
+/// - any of these joined by U+200D into a ZWJ sequence.
+///
+/// Not checked: whether a ZWJ sequence is one of the recommended ones (that takes the emoji
+/// data files); X counts an unknown join of two emoji as its parts, this counts it once.
+fn emoji_sequence_len(chars: &[char]) -> Option<usize> {
+    let mut len = emoji_element_len(chars)?;
+    while chars.get(len) == Some(&ZWJ) {
+        match emoji_element_len(&chars[len + 1..]) {
+            Some(next) => len += 1 + next,
+            None => break,
+        }
+    }
+    Some(len)
+}
+
+/// One emoji without joiners: see `emoji_sequence_len`.
+fn emoji_element_len(chars: &[char]) -> Option<usize> {
+    let first = *chars.first()?;
+    let second = chars.get(1).copied();
+    if matches!(first, '#' | '*' | '0'..='9') {
+        return match (second, chars.get(2).copied()) {
+            (Some(KEYCAP), _) => Some(2),
+            (Some(VS16), Some(KEYCAP)) => Some(3),
+            _ => None,
+        };
+    }
+    if is_regional_indicator(first) {
+        return Some(if second.is_some_and(is_regional_indicator) {
+            2
+        } else {
+            1
+        });
+    }
+    if !first.is_emoji_char() {
+        return None;
+    }
+    let tags = chars[1..]
+        .iter()
+        .take_while(|c| ('\u{E0020}'..='\u{E007E}').contains(*c))
+        .count();
+    if tags > 0 && chars.get(1 + tags) == Some(&CANCEL_TAG) {
+        return Some(tags + 2);
+    }
+    let status = first.emoji_status();
     let presentation = matches!(
-        first.emoji_status(),
+        status,
         EmojiStatus::EmojiPresentation
             | EmojiStatus::EmojiPresentationAndModifierBase
             | EmojiStatus::EmojiPresentationAndEmojiComponent
             | EmojiStatus::EmojiPresentationAndModifierAndEmojiComponent
     );
-    presentation
-        || (first.is_emoji_char_or_emoji_component()
-            && cluster.chars().any(|c| c == '\u{FE0F}' || c == '\u{20E3}'))
+    let modifier_base = matches!(
+        status,
+        EmojiStatus::EmojiModifierBase | EmojiStatus::EmojiPresentationAndModifierBase
+    );
+    match second {
+        Some(VS15) => None,
+        Some(VS16) if !presentation => Some(2),
+        Some(c) if modifier_base && is_skin_tone(c) => Some(2),
+        _ => Some(1),
+    }
+}
+
+fn is_regional_indicator(c: char) -> bool {
+    ('\u{1F1E6}'..='\u{1F1FF}').contains(&c)
+}
+
+fn is_skin_tone(c: char) -> bool {
+    ('\u{1F3FB}'..='\u{1F3FF}').contains(&c)
 }
 
 /// Splits text into runs that are URLs and runs that are not, in order.
@@ -200,6 +280,34 @@ mod tests {
             ("👍🏽", 2), // with a skin tone
             ("1️⃣", 2), // keycap
             ("a https://example.com/very/long/path b", 27),
+        ];
+        for (text, want) in cases {
+            assert_eq!(x_weighted_length(text), want, "{text:?}");
+        }
+    }
+
+    /// What twitter-text counts apart from an emoji, and what it counts as one.
+    #[test]
+    fn x_emoji_sequences() {
+        let cases = [
+            ("😀\u{300}", 3),  // a combining mark after an emoji counts on its own
+            ("1️⃣\u{5BC}", 3),  // also after a keycap
+            ("🐱\u{200D}", 3), // a joiner with nothing to join weighs 1
+            ("😀\u{FE0F}", 4), // 😀 is already emoji style: the selector weighs 2
+            ("🏽🏽", 4),       // a second skin tone is a swatch of its own
+            ("☝🏽", 2),         // a text-style modifier base takes a skin tone
+            ("©", 2),          // a text-style emoji is an emoji…
+            ("®\u{FE0E}", 3),  // …unless U+FE0E asks for text: 1 + 2
+            ("©\u{FE0F}", 2),
+            ("1\u{FE0F}", 3), // a digit is an emoji only as a keycap
+            ("1⃣", 2),
+            ("🇯🇵🇺🇸", 4),        // flags pair from the left
+            ("🇯🇵🇯", 4),         // a lone regional indicator weighs 2
+            ("🏴\u{E0067}", 4), // a tag sequence needs its cancel tag
+            ("🏴󠁧󠁢󠁥󠁮󠁧󠁿", 2),
+            ("❤‍🔥", 2), // unqualified heart in a ZWJ sequence
+            ("🧑🏽‍💻", 2),
+            ("\u{FE0F}\u{5BC}", 3), // a selector alone is no emoji
         ];
         for (text, want) in cases {
             assert_eq!(x_weighted_length(text), want, "{text:?}");
