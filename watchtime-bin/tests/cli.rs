@@ -31,9 +31,16 @@ fn snapshot_file(dir: &Path) -> PathBuf {
     let clock = Arc::new(ManualClock::new(start));
     let sim = SimulatedTwitch::new(7, 3_000, clock);
     let mut lines: Vec<String> = (0..48)
-        .map(|i| jsonl::to_line(&sim.snapshot_at(start + Duration::minutes(30 * i) + Duration::seconds(5), 0)))
+        .map(|i| {
+            jsonl::to_line(
+                &sim.snapshot_at(start + Duration::minutes(30 * i) + Duration::seconds(5), 0),
+            )
+        })
         .collect();
-    lines.insert(2, r#"{"taken_at": "2026-11-25T17:00:00Z", "complete": true, "streams": [{"user_id": "#.into());
+    lines.insert(
+        2,
+        r#"{"taken_at": "2026-11-25T17:00:00Z", "complete": true, "streams": [{"user_id": "#.into(),
+    );
     let path = dir.join("snapshots.jsonl");
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
     path
@@ -44,10 +51,24 @@ fn demo_prints_the_three_daily_posts_and_replies() {
     let dir = tempfile::tempdir().unwrap();
     let out = watchtime(
         dir.path(),
-        &["demo", "--from", "2026-11-25", "--days", "1", "--channels", "4000", "--db", ":memory:"],
+        &[
+            "demo",
+            "--from",
+            "2026-11-25",
+            "--days",
+            "1",
+            "--channels",
+            "4000",
+            "--db",
+            ":memory:",
+        ],
     );
     let stdout = text(&out.stdout);
-    assert!(out.status.success(), "demo failed: {}\n{stdout}", text(&out.stderr));
+    assert!(
+        out.status.success(),
+        "demo failed: {}\n{stdout}",
+        text(&out.stderr)
+    );
     for heading in [
         "Most watched games on Twitch, Wed 25 Nov",
         "Most watched streamers on Twitch, Wed 25 Nov",
@@ -58,7 +79,10 @@ fn demo_prints_the_three_daily_posts_and_replies() {
         "I know no game or streamer by that name.",
         "Ask me about a game or a streamer",
     ] {
-        assert!(stdout.contains(heading), "missing {heading:?} in:\n{stdout}");
+        assert!(
+            stdout.contains(heading),
+            "missing {heading:?} in:\n{stdout}"
+        );
     }
     assert_eq!(stdout.matches("── post/2026-11-25/").count(), 3, "{stdout}");
 }
@@ -67,16 +91,38 @@ fn demo_prints_the_three_daily_posts_and_replies() {
 fn import_reports_a_corrupt_line_and_loads_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let file = snapshot_file(dir.path());
-    let out = watchtime(dir.path(), &["--now", "2026-11-27T00:00:00Z", "import", file.to_str().unwrap()]);
+    let out = watchtime(
+        dir.path(),
+        &[
+            "--now",
+            "2026-11-27T00:00:00Z",
+            "import",
+            file.to_str().unwrap(),
+        ],
+    );
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains("snapshots.jsonl:3: skipped: invalid input: truncated JSON"), "{stderr}");
+    assert!(
+        stderr.contains("snapshots.jsonl:3: skipped: invalid input: truncated JSON"),
+        "{stderr}"
+    );
     assert!(stdout.contains("imported 48 snapshots"), "{stdout}");
     assert!(stdout.contains("1 bad lines skipped"), "{stdout}");
-    assert!(stdout.contains("closed 2026-11-25: 48 of 48 snapshots"), "{stdout}");
+    assert!(
+        stdout.contains("closed 2026-11-25: 48 of 48 snapshots"),
+        "{stdout}"
+    );
     // Importing again replaces the slots instead of counting them twice.
     let before = watchtime(dir.path(), &["report", "2026-11-25", "--json"]);
-    watchtime(dir.path(), &["--now", "2026-11-27T00:00:00Z", "import", file.to_str().unwrap()]);
+    watchtime(
+        dir.path(),
+        &[
+            "--now",
+            "2026-11-27T00:00:00Z",
+            "import",
+            file.to_str().unwrap(),
+        ],
+    );
     let after = watchtime(dir.path(), &["report", "2026-11-25", "--json"]);
     assert_eq!(text(&before.stdout), text(&after.stdout));
 }
@@ -85,10 +131,21 @@ fn import_reports_a_corrupt_line_and_loads_the_rest() {
 fn report_json_has_the_documented_shape() {
     let dir = tempfile::tempdir().unwrap();
     let file = snapshot_file(dir.path());
-    let out = watchtime(dir.path(), &["--now", "2026-11-27T00:00:00Z", "import", file.to_str().unwrap()]);
+    let out = watchtime(
+        dir.path(),
+        &[
+            "--now",
+            "2026-11-27T00:00:00Z",
+            "import",
+            file.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
 
-    let out = watchtime(dir.path(), &["report", "2026-11-25", "--json", "--top", "3"]);
+    let out = watchtime(
+        dir.path(),
+        &["report", "2026-11-25", "--json", "--top", "3"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("report --json is JSON");
     assert_eq!(v["from"], "2026-11-25");
@@ -96,36 +153,73 @@ fn report_json_has_the_documented_shape() {
     assert_eq!(v["slots_observed"], 48);
     assert_eq!(v["slots_expected"], 48);
     for list in ["games", "streamers"] {
-        let entries = v[list].as_array().unwrap_or_else(|| panic!("{list} is an array: {v}"));
+        let entries = v[list]
+            .as_array()
+            .unwrap_or_else(|| panic!("{list} is an array: {v}"));
         assert_eq!(entries.len(), 3);
         for (i, e) in entries.iter().enumerate() {
             assert_eq!(e["rank"], i + 1);
             assert!(e["id"].is_string() && e["name"].is_string(), "{e}");
             let vm = e["viewer_minutes"].as_u64().unwrap();
-            assert!((e["hours"].as_f64().unwrap() - vm as f64 / 60.0).abs() < 0.01, "{e}");
+            assert!(
+                (e["hours"].as_f64().unwrap() - vm as f64 / 60.0).abs() < 0.01,
+                "{e}"
+            );
             assert!(e["airtime_minutes"].as_u64().unwrap() >= 30);
             assert!(e["peak_viewers"].as_u64().unwrap() > 50);
         }
-        let vms: Vec<u64> = entries.iter().map(|e| e["viewer_minutes"].as_u64().unwrap()).collect();
+        let vms: Vec<u64> = entries
+            .iter()
+            .map(|e| e["viewer_minutes"].as_u64().unwrap())
+            .collect();
         assert!(vms.windows(2).all(|w| w[0] >= w[1]), "{vms:?}");
     }
 
     // The streamers of the top game, under "streamers", with the game named.
     let top_game = v["games"][0]["name"].as_str().unwrap().to_owned();
-    let out = watchtime(dir.path(), &["report", "2026-11-25", "--json", "--game", &top_game.to_uppercase()]);
+    let out = watchtime(
+        dir.path(),
+        &[
+            "report",
+            "2026-11-25",
+            "--json",
+            "--game",
+            &top_game.to_uppercase(),
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let g: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(g["game"]["name"], top_game.as_str());
     assert!(g.get("games").is_none());
     assert!(!g["streamers"].as_array().unwrap().is_empty());
 
-    let out = watchtime(dir.path(), &["report", "--from", "2026-11-24", "--to", "2026-11-25", "--json"]);
+    let out = watchtime(
+        dir.path(),
+        &[
+            "report",
+            "--from",
+            "2026-11-24",
+            "--to",
+            "2026-11-25",
+            "--json",
+        ],
+    );
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!((r["slots_observed"].as_u64(), r["days_not_closed"].as_u64()), (Some(48), Some(1)));
+    assert_eq!(
+        (r["slots_observed"].as_u64(), r["days_not_closed"].as_u64()),
+        (Some(48), Some(1))
+    );
 
-    let out = watchtime(dir.path(), &["report", "2026-11-25", "--game", "no such game at all"]);
+    let out = watchtime(
+        dir.path(),
+        &["report", "2026-11-25", "--game", "no such game at all"],
+    );
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("no game named"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("no game named"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -133,11 +227,18 @@ fn ask_close_day_and_a_dry_run_post() {
     let dir = tempfile::tempdir().unwrap();
     let file = snapshot_file(dir.path());
     let now = ["--now", "2026-11-26T23:00:00Z"];
-    let import = watchtime(dir.path(), &[&now[..], &["import", "--no-close", file.to_str().unwrap()]].concat());
+    let import = watchtime(
+        dir.path(),
+        &[&now[..], &["import", "--no-close", file.to_str().unwrap()]].concat(),
+    );
     assert!(import.status.success());
     let refused = watchtime(dir.path(), &[&now[..], &["post", "--dry-run"]].concat());
     assert!(!refused.status.success());
-    assert!(text(&refused.stderr).contains("watchtime close-day 2026-11-25"), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr).contains("watchtime close-day 2026-11-25"),
+        "{}",
+        text(&refused.stderr)
+    );
 
     let closed = watchtime(dir.path(), &[&now[..], &["close-day"]].concat());
     assert!(closed.status.success(), "{}", text(&closed.stderr));
@@ -149,27 +250,51 @@ fn ask_close_day_and_a_dry_run_post() {
     assert_eq!(stdout.matches("console · ").count(), 3, "{stdout}");
     assert!(stdout.contains("Most watched games on Twitch, Wed 25 Nov"));
 
-    let ask = watchtime(dir.path(), &[&now[..], &["ask", "'); DROP TABLE samples;--"]].concat());
+    let ask = watchtime(
+        dir.path(),
+        &[&now[..], &["ask", "'); DROP TABLE samples;--"]].concat(),
+    );
     assert!(ask.status.success());
     assert!(text(&ask.stdout).contains("I know no game or streamer by that name"));
     let report = watchtime(dir.path(), &["report", "2026-11-25"]);
-    assert!(text(&report.stdout).starts_with("Top games, 2026-11-25 (48 of 48 snapshots)"), "{}", text(&report.stdout));
+    assert!(
+        text(&report.stdout).starts_with("Top games, 2026-11-25 (48 of 48 snapshots)"),
+        "{}",
+        text(&report.stdout)
+    );
 }
 
 #[test]
 fn bad_configuration_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("bad.toml"), "zone = \"America/Los_Angeles\"\nslot_minutes = \"thirty\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "zone = \"America/Los_Angeles\"\nslot_minutes = \"thirty\"\n",
+    )
+    .unwrap();
     let out = watchtime(dir.path(), &["--config", "bad.toml", "report"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("config file bad.toml is not valid") && stderr.contains("slot_minutes"), "{stderr}");
+    assert!(
+        stderr.contains("config file bad.toml is not valid") && stderr.contains("slot_minutes"),
+        "{stderr}"
+    );
 
-    let out = watchtime(dir.path(), &["--database", "mysql://root:hunter2@db/x", "report"]);
+    let out = watchtime(
+        dir.path(),
+        &["--database", "mysql://root:hunter2@db/x", "report"],
+    );
     let stderr = text(&out.stderr);
     assert!(!out.status.success());
-    assert!(stderr.contains("mysql://root:***@db/x") && !stderr.contains("hunter2"), "{stderr}");
+    assert!(
+        stderr.contains("mysql://root:***@db/x") && !stderr.contains("hunter2"),
+        "{stderr}"
+    );
 
     let out = watchtime(dir.path(), &["--zone", "Mars/Olympus", "report"]);
-    assert!(text(&out.stderr).contains("not an IANA time zone"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("not an IANA time zone"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -25,6 +25,9 @@ pub struct Settings {
     pub close_grace_minutes: u32,
     /// Answers one author may get per hour.
     pub replies_per_author_per_hour: u32,
+    /// Mentions older than this many hours are not answered (a first run on an old account, or a
+    /// long outage, must not flood people with stale replies).
+    pub max_mention_age_hours: u32,
 }
 
 impl Default for Settings {
@@ -38,6 +41,7 @@ impl Default for Settings {
             post_hour: 14,
             close_grace_minutes: 5,
             replies_per_author_per_hour: 3,
+            max_mention_age_hours: 24,
         }
     }
 }

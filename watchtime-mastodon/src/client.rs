@@ -22,6 +22,10 @@ pub const PLATFORM: &str = "mastodon";
 /// How many mention visibilities are remembered for replies; past it the memory starts over.
 const MAX_REMEMBERED: usize = 4096;
 
+/// How long an unfinished post may be retried with its idempotency key. Mastodon keeps keys for
+/// about an hour; the margin covers clock skew and a slow first attempt.
+pub const IDEMPOTENCY_WINDOW: std::time::Duration = std::time::Duration::from_secs(50 * 60);
+
 /// A Mastodon account that posts the daily rankings and answers mentions.
 ///
 /// Build it with [`MastodonClient::connect`], which reads the instance's status length limit
@@ -197,7 +201,9 @@ impl Publisher for MastodonClient {
     }
 
     fn redelivery(&self) -> Redelivery {
-        Redelivery::Deduplicated
+        Redelivery::Deduplicated {
+            within: IDEMPOTENCY_WINDOW,
+        }
     }
 
     async fn post(&self, post: &Post) -> Result<Delivery, PublishError> {

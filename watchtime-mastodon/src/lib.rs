@@ -37,7 +37,7 @@ mod html;
 mod http;
 mod mentions;
 
-pub use client::{MastodonClient, PLATFORM};
+pub use client::{IDEMPOTENCY_WINDOW, MastodonClient, PLATFORM};
 pub use config::{MastodonConfig, Visibility};
 pub use error::{MastodonError, REQUIRED_SCOPES};
 pub use html::html_to_text;

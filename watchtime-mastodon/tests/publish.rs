@@ -20,7 +20,12 @@ async fn a_post_goes_out_once_with_token_key_and_visibility() {
     let fake = MastodonFake::start().await;
     let client = fake.client().await;
     assert_eq!(client.platform(), "mastodon");
-    assert_eq!(client.redelivery(), Redelivery::Deduplicated);
+    assert_eq!(
+        client.redelivery(),
+        Redelivery::Deduplicated {
+            within: watchtime_mastodon::IDEMPOTENCY_WINDOW
+        }
+    );
     assert!(client.takes_replies());
 
     let delivery = client.post(&post("Top games", "key-1")).await.unwrap();

@@ -25,6 +25,11 @@ pub const PLATFORM: &str = "twitter";
 /// Posts are text only: no media and no links of ours (X charges far more for a post with a
 /// URL). A text longer than X's weighted limit is refused before sending.
 ///
+/// How long we rely on X refusing a repeated text. X does not document the window of its
+/// duplicate-content rule; it holds for recent posts, so an attempt older than an hour is held
+/// rather than risk a second post.
+pub const DUPLICATE_WINDOW: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Redelivery: X refuses a text that duplicates a recent post of the same account (403,
 /// "duplicate content"); this client reports that refusal as [`Delivery::AlreadyPosted`], so a
 /// retry of an attempt whose outcome was unknown cannot post twice
@@ -191,7 +196,9 @@ impl Publisher for TwitterClient {
     }
 
     fn redelivery(&self) -> Redelivery {
-        Redelivery::Deduplicated
+        Redelivery::Deduplicated {
+            within: DUPLICATE_WINDOW,
+        }
     }
 
     async fn post(&self, post: &Post) -> Result<Delivery, PublishError> {

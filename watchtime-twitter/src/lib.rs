@@ -41,6 +41,6 @@ mod oauth;
 mod transport;
 mod wire;
 
-pub use client::{PLATFORM, TwitterClient};
+pub use client::{DUPLICATE_WINDOW, PLATFORM, TwitterClient};
 pub use config::{DEFAULT_API_URL, TwitterConfig};
 pub use error::TwitterError;

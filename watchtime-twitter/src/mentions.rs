@@ -69,10 +69,12 @@ fn to_mention(tweet: &Tweet, handles: &HashMap<&str, &str>) -> Mention {
     Mention {
         id: tweet.id.clone(),
         author_id,
-        author_handle,
+        author_handle: author_handle.clone(),
         text: unescape(&tweet.text),
         created_at,
-        reply_prefix: String::new(),
+        // The handle makes each reply's text unique to its asker, so X's duplicate-content rule
+        // never swallows the answer to a second person asking the same question.
+        reply_prefix: format!("@{author_handle} "),
     }
 }
 
@@ -155,7 +157,10 @@ mod tests {
         assert_eq!(mentions[2].author_handle, "alice");
         // Without an expanded user, the id stands in for the handle.
         assert_eq!(mentions[0].author_handle, "8");
-        assert_eq!(mentions[0].reply_prefix, "");
+        assert_eq!(
+            mentions[0].reply_prefix,
+            format!("@{} ", mentions[0].author_handle)
+        );
     }
 
     #[test]

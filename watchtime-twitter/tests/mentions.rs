@@ -65,7 +65,7 @@ async fn backlog_over_two_pages_comes_oldest_first_with_the_newest_as_cursor() {
     assert_eq!(first.author_id, "501");
     assert_eq!(first.author_handle, "viewer1");
     assert_eq!(first.text, format!("@{BOT_HANDLE} game 1"));
-    assert_eq!(first.reply_prefix, "");
+    assert_eq!(first.reply_prefix, "@viewer1 ");
     let sent: chrono::DateTime<chrono::Utc> = backlog(1)[0].created_at.parse().unwrap();
     assert_eq!(first.created_at, sent);
     // One users/me, then exactly two pages: the second asks for the first page's token.

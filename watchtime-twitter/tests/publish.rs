@@ -40,7 +40,12 @@ async fn declares_x_rules() {
     let client = x.client();
     assert_eq!(Publisher::platform(&client), "twitter");
     assert_eq!(client.text_limit(), TextLimit::X);
-    assert_eq!(client.redelivery(), Redelivery::Deduplicated);
+    assert_eq!(
+        client.redelivery(),
+        Redelivery::Deduplicated {
+            within: watchtime_twitter::DUPLICATE_WINDOW
+        }
+    );
     assert!(client.takes_replies());
     assert!(!client.takes_images());
     assert_eq!(x.total_requests().await, 0);

@@ -7,7 +7,7 @@ use crate::bot::post::{PostOutcome, settle_delivery};
 use crate::error::{Error, Result};
 use crate::message::{Answer, reply_text};
 use crate::outbox::{Claim, OutboxItem, OutboxKey, Purpose, Settlement};
-use crate::ports::{Mention, MentionSource, Post, Publisher, Redelivery, Store};
+use crate::ports::{Mention, MentionSource, Post, Publisher, Store};
 use crate::settings::Settings;
 
 /// What a round of answering did.
@@ -112,8 +112,14 @@ where
         purpose,
         author: Some(mention.author_id.clone()),
     };
+    let max_age = Duration::hours(i64::from(settings.max_mention_age_hours));
     let skip = if mention.author_id == own_id {
         Some("the bot's own post".to_owned())
+    } else if now - mention.created_at > max_age {
+        Some(format!(
+            "older than {} hours",
+            settings.max_mention_age_hours
+        ))
     } else {
         over_limit(store, settings, publisher.platform(), mention, purpose, now).await?
     };
@@ -122,7 +128,7 @@ where
             round.skipped += 1;
             return Ok(());
         }
-        Claim::Unfinished { .. } if publisher.redelivery() == Redelivery::Duplicates => {
+        Claim::Unfinished { since, .. } if !publisher.redelivery().may_resend(since, now) => {
             // It may already have been answered; answering again could double it.
             store
                 .settle(

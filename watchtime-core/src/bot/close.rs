@@ -49,7 +49,11 @@ pub async fn close_finished_days<S: Store + ?Sized>(
     let first = match store.last_closed_day().await? {
         Some(closed) => closed.next(),
         None => {
-            match store.snapshots(DateTime::<Utc>::MIN_UTC, now).await?.first() {
+            match store
+                .snapshots(DateTime::<Utc>::MIN_UTC, now)
+                .await?
+                .first()
+            {
                 Some(first) => settings.calendar.day_of_slot(first.slot),
                 None => return Ok(Vec::new()),
             }

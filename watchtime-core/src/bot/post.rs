@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::ids::GameId;
 use crate::message::{DayRankings, PostKind, Spotlight, daily_post};
 use crate::outbox::{Claim, OutboxItem, OutboxKey, Purpose, Settlement};
-use crate::ports::{Delivery, Post, PublishError, Publisher, Redelivery, Store};
+use crate::ports::{Delivery, Post, PublishError, Publisher, Store};
 use crate::ranking::{RankingQuery, Subject};
 use crate::settings::Settings;
 use crate::time::{Day, DayRange};
@@ -178,7 +178,7 @@ where
     };
     match store.claim(&item, now).await? {
         Claim::Settled(_) => return Ok(PostOutcome::AlreadySent),
-        Claim::Unfinished { attempts, .. } if publisher.redelivery() == Redelivery::Duplicates => {
+        Claim::Unfinished { attempts, since } if !publisher.redelivery().may_resend(since, now) => {
             return Ok(PostOutcome::Held { attempts });
         }
         Claim::Fresh | Claim::Unfinished { .. } => {}

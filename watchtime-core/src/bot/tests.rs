@@ -9,7 +9,9 @@ use crate::error::Error;
 use crate::memory::MemoryStore;
 use crate::message::{PostKind, TextLimit};
 use crate::outbox::{OutboxKey, OutboxState};
-use crate::ports::{Delivery, Mention, MentionPage, MentionSource, Post, PublishError, Publisher, Redelivery};
+use crate::ports::{
+    Delivery, Mention, MentionPage, MentionSource, Post, PublishError, Publisher, Redelivery,
+};
 use crate::prelude::*;
 use crate::settings::Settings;
 use crate::testkit::fixtures::{at, slotted, stream};
@@ -46,7 +48,12 @@ impl MentionSource for FakeMentions {
 
     async fn mentions_since(&self, cursor: Option<&str>) -> crate::Result<MentionPage> {
         let after: u32 = cursor.and_then(|c| c.parse().ok()).unwrap_or(0);
-        let page: Vec<Mention> = self.0.iter().filter(|m| m.id.parse::<u32>().unwrap() > after).cloned().collect();
+        let page: Vec<Mention> = self
+            .0
+            .iter()
+            .filter(|m| m.id.parse::<u32>().unwrap() > after)
+            .cloned()
+            .collect();
         Ok(MentionPage {
             cursor: page.last().map(|m| m.id.clone()),
             mentions: page,
@@ -79,12 +86,22 @@ async fn closed_day() -> MemoryStore {
                 stream("3", "Gamma", None, 200),
             ],
         ),
-        slotted("2026-11-26T20:30:00Z", vec![stream("1", "Alpha", Some(("743", "Chess")), 1000)]),
+        slotted(
+            "2026-11-26T20:30:00Z",
+            vec![stream("1", "Alpha", Some(("743", "Chess")), 1000)],
+        ),
     ];
     for s in &snaps {
         store.record_snapshot(s).await.unwrap();
     }
-    close_day(&store, &Settings::default(), day(), at("2026-11-27T16:05:00Z")).await.unwrap();
+    close_day(
+        &store,
+        &Settings::default(),
+        day(),
+        at("2026-11-27T16:05:00Z"),
+    )
+    .await
+    .unwrap();
     store
 }
 
@@ -103,34 +120,61 @@ async fn three_posts_once_then_nothing() {
         Ok(Delivery::Posted(format!("id{n}")))
     });
     let settings = Settings::default();
-    let first = publish_day(&store, &p, &settings, day(), now()).await.unwrap();
+    let first = publish_day(&store, &p, &settings, day(), now())
+        .await
+        .unwrap();
     assert_eq!(
         first,
         vec![
             (PostKind::TopGames, PostOutcome::Sent(Some("id1".into()))),
-            (PostKind::TopStreamers, PostOutcome::Sent(Some("id2".into()))),
+            (
+                PostKind::TopStreamers,
+                PostOutcome::Sent(Some("id2".into()))
+            ),
             (PostKind::Spotlight, PostOutcome::Sent(Some("id3".into()))),
         ]
     );
     // Run again: the outbox says all three went out; the mock would fail on a fourth call.
-    let again = publish_day(&store, &p, &settings, day(), now()).await.unwrap();
-    assert!(again.iter().all(|(_, o)| *o == PostOutcome::AlreadySent), "{again:?}");
+    let again = publish_day(&store, &p, &settings, day(), now())
+        .await
+        .unwrap();
+    assert!(
+        again.iter().all(|(_, o)| *o == PostOutcome::AlreadySent),
+        "{again:?}"
+    );
     let key = OutboxKey::post("mock", day(), PostKind::TopGames);
     let entry = store.outbox_entry(&key).await.unwrap().unwrap();
-    assert_eq!((entry.state, entry.remote_id.as_deref()), (OutboxState::Sent, Some("id1")));
+    assert_eq!(
+        (entry.state, entry.remote_id.as_deref()),
+        (OutboxState::Sent, Some("id1"))
+    );
 }
 
 #[tokio::test]
 async fn an_unknown_outcome_is_resent_only_where_the_platform_dedupes() {
-    for (redelivery, resent) in [(Redelivery::Deduplicated, true), (Redelivery::Duplicates, false)] {
+    let hour = std::time::Duration::from_secs(3600);
+    for (redelivery, resent) in [
+        (Redelivery::Deduplicated { within: hour }, true),
+        (Redelivery::Duplicates, false),
+    ] {
         let store = closed_day().await;
         let mut p = publisher(redelivery);
-        p.expect_post()
-            .times(3)
-            .returning(|_| Err(PublishError::Unknown(Error::unavailable("mock", "timed out after sending"))));
+        p.expect_post().times(3).returning(|_| {
+            Err(PublishError::Unknown(Error::unavailable(
+                "mock",
+                "timed out after sending",
+            )))
+        });
         let settings = Settings::default();
-        let first = publish_day(&store, &p, &settings, day(), now()).await.unwrap();
-        assert!(first.iter().all(|(_, o)| matches!(o, PostOutcome::Uncertain(_))), "{first:?}");
+        let first = publish_day(&store, &p, &settings, day(), now())
+            .await
+            .unwrap();
+        assert!(
+            first
+                .iter()
+                .all(|(_, o)| matches!(o, PostOutcome::Uncertain(_))),
+            "{first:?}"
+        );
         p.checkpoint();
         p.expect_platform().return_const("mock".to_owned());
         p.expect_text_limit().return_const(TextLimit::X);
@@ -138,9 +182,14 @@ async fn an_unknown_outcome_is_resent_only_where_the_platform_dedupes() {
         // Same idempotency key on the retry.
         p.expect_post()
             .times(if resent { 3 } else { 0 })
-            .withf(|post| post.idempotency_key.starts_with("watchtime:mock:post/2026-11-26/"))
+            .withf(|post| {
+                post.idempotency_key
+                    .starts_with("watchtime:mock:post/2026-11-26/")
+            })
             .returning(|_| Ok(Delivery::AlreadyPosted(Some("first".into()))));
-        let second = publish_day(&store, &p, &settings, day(), now()).await.unwrap();
+        let second = publish_day(&store, &p, &settings, day(), now())
+            .await
+            .unwrap();
         for (_, outcome) in &second {
             if resent {
                 assert_eq!(*outcome, PostOutcome::AlreadySent);
@@ -162,15 +211,29 @@ async fn a_refused_post_is_retried_later() {
         }))
     });
     let settings = Settings::default();
-    let first = publish_day(&store, &p, &settings, day(), now()).await.unwrap();
-    assert!(first.iter().all(|(_, o)| matches!(o, PostOutcome::Failed(_))));
+    let first = publish_day(&store, &p, &settings, day(), now())
+        .await
+        .unwrap();
+    assert!(
+        first
+            .iter()
+            .all(|(_, o)| matches!(o, PostOutcome::Failed(_)))
+    );
     p.checkpoint();
     p.expect_platform().return_const("mock".to_owned());
     p.expect_text_limit().return_const(TextLimit::X);
     p.expect_redelivery().return_const(Redelivery::Duplicates);
-    p.expect_post().times(3).returning(|_| Ok(Delivery::Posted("ok".into())));
-    let second = publish_day(&store, &p, &settings, day(), now()).await.unwrap();
-    assert!(second.iter().all(|(_, o)| matches!(o, PostOutcome::Sent(_))));
+    p.expect_post()
+        .times(3)
+        .returning(|_| Ok(Delivery::Posted("ok".into())));
+    let second = publish_day(&store, &p, &settings, day(), now())
+        .await
+        .unwrap();
+    assert!(
+        second
+            .iter()
+            .all(|(_, o)| matches!(o, PostOutcome::Sent(_)))
+    );
 }
 
 #[tokio::test]
@@ -183,7 +246,9 @@ async fn a_permanent_refusal_is_an_error() {
             message: "token revoked".into(),
         }))
     });
-    let err = publish_day(&store, &p, &Settings::default(), day(), now()).await.unwrap_err();
+    let err = publish_day(&store, &p, &Settings::default(), day(), now())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Unauthorized { .. }), "{err}");
 }
 
@@ -191,7 +256,9 @@ async fn a_permanent_refusal_is_an_error() {
 async fn an_unclosed_day_is_not_posted() {
     let store = MemoryStore::new();
     let p = publisher(Redelivery::Duplicates);
-    let err = publish_day(&store, &p, &Settings::default(), day(), now()).await.unwrap_err();
+    let err = publish_day(&store, &p, &Settings::default(), day(), now())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("not closed"), "{err}");
 }
 
@@ -199,13 +266,22 @@ async fn an_unclosed_day_is_not_posted() {
 async fn a_day_without_games_posts_what_it_has() {
     let store = MemoryStore::new();
     store
-        .record_snapshot(&slotted("2026-11-26T20:00:00Z", vec![stream("3", "Gamma", None, 200)]))
+        .record_snapshot(&slotted(
+            "2026-11-26T20:00:00Z",
+            vec![stream("3", "Gamma", None, 200)],
+        ))
         .await
         .unwrap();
-    close_day(&store, &Settings::default(), day(), now()).await.unwrap();
+    close_day(&store, &Settings::default(), day(), now())
+        .await
+        .unwrap();
     let mut p = publisher(Redelivery::Duplicates);
-    p.expect_post().times(1).returning(|_| Ok(Delivery::Posted("s".into())));
-    let outcomes = publish_day(&store, &p, &Settings::default(), day(), now()).await.unwrap();
+    p.expect_post()
+        .times(1)
+        .returning(|_| Ok(Delivery::Posted("s".into())));
+    let outcomes = publish_day(&store, &p, &Settings::default(), day(), now())
+        .await
+        .unwrap();
     let kinds: Vec<_> = outcomes.iter().map(|(k, o)| (*k, o.clone())).collect();
     assert_eq!(
         kinds,
@@ -237,21 +313,26 @@ async fn answers_each_mention_at_most_once() {
     let store = closed_day().await;
     let mentions = vec![
         mention(1, "alice", "@bot Chess"),
-        mention(2, "bot", "@bot Chess"),                    // the bot itself
-        mention(3, "bob", "@bot"),                          // how-to
-        mention(4, "bob", "@bot   "),                       // second how-to within the hour: skipped
-        mention(5, "carol", "@bot Alpha week"),             // streamer, window
+        mention(2, "bot", "@bot Chess"),        // the bot itself
+        mention(3, "bob", "@bot"),              // how-to
+        mention(4, "bob", "@bot   "),           // second how-to within the hour: skipped
+        mention(5, "carol", "@bot Alpha week"), // streamer, window
         mention(6, "dave", "@bot '); DROP TABLE outbox;--"), // not found
     ];
     let src = source(mentions.clone());
     let mut p = publisher(Redelivery::Duplicates);
     p.expect_reply().times(4).returning(|m, post| {
         assert!(TextLimit::X.fits(&post.text));
-        assert_eq!(post.idempotency_key, format!("watchtime:mock:reply/{}", m.id));
+        assert_eq!(
+            post.idempotency_key,
+            format!("watchtime:mock:reply/{}", m.id)
+        );
         Ok(Delivery::Posted(format!("r{}", m.id)))
     });
     let settings = Settings::default();
-    let round = answer_round(&src, &p, &store, &settings, now()).await.unwrap();
+    let round = answer_round(&src, &p, &store, &settings, now())
+        .await
+        .unwrap();
     assert_eq!(
         round,
         AnswerRound {
@@ -262,13 +343,78 @@ async fn answers_each_mention_at_most_once() {
             unfinished: 0
         }
     );
-    assert_eq!(store.mention_cursor("mock").await.unwrap().as_deref(), Some("6"));
+    assert_eq!(
+        store.mention_cursor("mock").await.unwrap().as_deref(),
+        Some("6")
+    );
     // A second round sees nothing new; even re-reading the same mentions replies to none.
-    let round = answer_round(&src, &p, &store, &settings, now()).await.unwrap();
+    let round = answer_round(&src, &p, &store, &settings, now())
+        .await
+        .unwrap();
     assert_eq!(round.seen, 0);
     store.set_mention_cursor("mock", "0").await.unwrap();
-    let round = answer_round(&src, &p, &store, &settings, now()).await.unwrap();
+    let round = answer_round(&src, &p, &store, &settings, now())
+        .await
+        .unwrap();
     assert_eq!((round.seen, round.skipped, round.answered), (6, 6, 0));
+}
+
+#[tokio::test]
+async fn stale_mentions_are_not_answered() {
+    let store = closed_day().await;
+    let mut old = mention(1, "zed", "@bot Chess");
+    old.created_at = now() - Duration::hours(25);
+    let src = source(vec![old, mention(2, "zed", "@bot Go")]);
+    let mut p = publisher(Redelivery::Duplicates);
+    p.expect_reply()
+        .times(1)
+        .withf(|m, _| m.id == "2")
+        .returning(|_, _| Ok(Delivery::Posted("r".into())));
+    let round = answer_round(&src, &p, &store, &Settings::default(), now())
+        .await
+        .unwrap();
+    assert_eq!((round.answered, round.skipped), (1, 1));
+    let entry = store
+        .outbox_entry(&OutboxKey::reply("mock", "1"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (entry.state, entry.detail.as_deref()),
+        (OutboxState::Skipped, Some("older than 24 hours"))
+    );
+}
+
+#[tokio::test]
+async fn an_unfinished_attempt_is_held_once_the_dedupe_window_has_passed() {
+    let store = closed_day().await;
+    let hour = std::time::Duration::from_secs(3600);
+    let mut p = publisher(Redelivery::Deduplicated { within: hour });
+    p.expect_post().times(3).returning(|_| {
+        Err(PublishError::Unknown(Error::unavailable(
+            "mock",
+            "connection reset",
+        )))
+    });
+    let settings = Settings::default();
+    publish_day(&store, &p, &settings, day(), now())
+        .await
+        .unwrap();
+    p.checkpoint();
+    p.expect_platform().return_const("mock".to_owned());
+    p.expect_text_limit().return_const(TextLimit::X);
+    p.expect_redelivery()
+        .return_const(Redelivery::Deduplicated { within: hour });
+    p.expect_post().times(0);
+    let later = publish_day(&store, &p, &settings, day(), now() + Duration::minutes(61))
+        .await
+        .unwrap();
+    assert!(
+        later
+            .iter()
+            .all(|(_, o)| *o == PostOutcome::Held { attempts: 2 }),
+        "{later:?}"
+    );
 }
 
 #[tokio::test]
@@ -277,9 +423,13 @@ async fn authors_get_three_answers_an_hour() {
     let mentions: Vec<Mention> = (1..=5).map(|i| mention(i, "eve", "@bot Go")).collect();
     let src = source(mentions);
     let mut p = publisher(Redelivery::Duplicates);
-    p.expect_reply().times(3).returning(|m, _| Ok(Delivery::Posted(m.id.clone())));
+    p.expect_reply()
+        .times(3)
+        .returning(|m, _| Ok(Delivery::Posted(m.id.clone())));
     let settings = Settings::default();
-    let round = answer_round(&src, &p, &store, &settings, now()).await.unwrap();
+    let round = answer_round(&src, &p, &store, &settings, now())
+        .await
+        .unwrap();
     assert_eq!((round.answered, round.skipped), (3, 2));
     // An hour later the allowance is back, but the skipped mentions stay skipped.
     let later = source((6..=7).map(|i| mention(i, "eve", "@bot Go")).collect());
@@ -287,24 +437,35 @@ async fn authors_get_three_answers_an_hour() {
     p.expect_platform().return_const("mock".to_owned());
     p.expect_text_limit().return_const(TextLimit::X);
     p.expect_redelivery().return_const(Redelivery::Duplicates);
-    p.expect_reply().times(2).returning(|m, _| Ok(Delivery::Posted(m.id.clone())));
-    let round = answer_round(&later, &p, &store, &settings, now() + Duration::minutes(61)).await.unwrap();
+    p.expect_reply()
+        .times(2)
+        .returning(|m, _| Ok(Delivery::Posted(m.id.clone())));
+    let round = answer_round(&later, &p, &store, &settings, now() + Duration::minutes(61))
+        .await
+        .unwrap();
     assert_eq!(round.answered, 2);
 }
 
 #[tokio::test]
 async fn a_refused_reply_does_not_stop_the_round() {
     let store = closed_day().await;
-    let src = source(vec![mention(1, "a", "@bot Chess"), mention(2, "b", "@bot Go")]);
+    let src = source(vec![
+        mention(1, "a", "@bot Chess"),
+        mention(2, "b", "@bot Go"),
+    ]);
     let mut p = publisher(Redelivery::Duplicates);
     p.expect_reply().times(2).returning(|m, _| {
         if m.id == "1" {
-            Err(PublishError::NotSent(Error::invalid("the post to reply to was deleted")))
+            Err(PublishError::NotSent(Error::invalid(
+                "the post to reply to was deleted",
+            )))
         } else {
             Ok(Delivery::Posted("r2".into()))
         }
     });
-    let round = answer_round(&src, &p, &store, &Settings::default(), now()).await.unwrap();
+    let round = answer_round(&src, &p, &store, &Settings::default(), now())
+        .await
+        .unwrap();
     assert_eq!((round.answered, round.unfinished), (1, 1));
 }
 
@@ -322,9 +483,14 @@ async fn a_crash_between_send_and_record_never_doubles_a_reply() {
     let src = source(vec![mention(1, "a", "@bot Chess")]);
     let mut p = publisher(Redelivery::Duplicates);
     p.expect_reply().times(0);
-    let round = answer_round(&src, &p, &store, &Settings::default(), now()).await.unwrap();
+    let round = answer_round(&src, &p, &store, &Settings::default(), now())
+        .await
+        .unwrap();
     assert_eq!(round.skipped, 1);
-    assert_eq!(store.outbox_entry(&key).await.unwrap().unwrap().state, OutboxState::Skipped);
+    assert_eq!(
+        store.outbox_entry(&key).await.unwrap().unwrap().state,
+        OutboxState::Skipped
+    );
 }
 
 #[tokio::test]
@@ -336,22 +502,54 @@ async fn closing_catches_up_and_prunes() {
     };
     for d in ["2026-11-20", "2026-11-22", "2026-11-25"] {
         store
-            .record_snapshot(&slotted(&format!("{d}T20:00:00Z"), vec![stream("1", "Alpha", None, 100)]))
+            .record_snapshot(&slotted(
+                &format!("{d}T20:00:00Z"),
+                vec![stream("1", "Alpha", None, 100)],
+            ))
             .await
             .unwrap();
     }
     // 08:04 on the 27th: day 26 is over but inside its grace period, so it waits.
-    let closed = close_finished_days(&store, &settings, at("2026-11-27T16:04:00Z")).await.unwrap();
+    let closed = close_finished_days(&store, &settings, at("2026-11-27T16:04:00Z"))
+        .await
+        .unwrap();
     let days: Vec<String> = closed.iter().map(|s| s.day.to_string()).collect();
-    assert_eq!(days, ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24", "2026-11-25"]);
-    assert_eq!(closed[1].slots_observed, 0, "a day with no data is closed with zero coverage");
-    let later = close_finished_days(&store, &settings, at("2026-11-27T16:06:00Z")).await.unwrap();
+    assert_eq!(
+        days,
+        [
+            "2026-11-20",
+            "2026-11-21",
+            "2026-11-22",
+            "2026-11-23",
+            "2026-11-24",
+            "2026-11-25"
+        ]
+    );
+    assert_eq!(
+        closed[1].slots_observed, 0,
+        "a day with no data is closed with zero coverage"
+    );
+    let later = close_finished_days(&store, &settings, at("2026-11-27T16:06:00Z"))
+        .await
+        .unwrap();
     assert_eq!(later.len(), 1);
-    assert!(close_finished_days(&store, &settings, at("2026-11-27T16:07:00Z")).await.unwrap().is_empty());
+    assert!(
+        close_finished_days(&store, &settings, at("2026-11-27T16:07:00Z"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Samples older than two days before the last closed day are gone; totals are not.
     let old = settings.calendar.window("2026-11-20".parse().unwrap());
     assert!(store.preview_day(&old).await.unwrap().is_empty());
-    assert_eq!(store.day_totals("2026-11-20".parse().unwrap()).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .day_totals("2026-11-20".parse().unwrap())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     let recent = settings.calendar.window("2026-11-25".parse().unwrap());
     assert_eq!(store.preview_day(&recent).await.unwrap().len(), 1);
 }
@@ -360,23 +558,43 @@ async fn closing_catches_up_and_prunes() {
 async fn asking_about_today_uses_the_samples_so_far() {
     let store = closed_day().await;
     store
-        .record_snapshot(&slotted("2026-11-27T20:00:00Z", vec![stream("2", "Beta", Some(("743", "Chess")), 5000)]))
+        .record_snapshot(&slotted(
+            "2026-11-27T20:00:00Z",
+            vec![stream("2", "Beta", Some(("743", "Chess")), 5000)],
+        ))
         .await
         .unwrap();
     let settings = Settings::default();
-    let answer = answer_text(&store, &settings, "@bot Chess today", at("2026-11-27T20:10:00Z")).await.unwrap();
+    let answer = answer_text(
+        &store,
+        &settings,
+        "@bot Chess today",
+        at("2026-11-27T20:10:00Z"),
+    )
+    .await
+    .unwrap();
     match answer {
-        crate::message::Answer::Ranking { entries, coverage, .. } => {
+        crate::message::Answer::Ranking {
+            entries, coverage, ..
+        } => {
             assert_eq!(entries.len(), 1);
             assert_eq!(entries[0].name, "Beta");
             assert_eq!((coverage.slots_observed, coverage.slots_expected), (1, 9));
         }
         other => panic!("{other:?}"),
     }
-    let yesterday = answer_text(&store, &settings, "Chess", at("2026-11-27T20:10:00Z")).await.unwrap();
-    assert!(matches!(yesterday, crate::message::Answer::Ranking { ref entries, .. } if entries[0].name == "Alpha"));
-    let none = answer_text(&store, &settings, "Go 30d", at("2026-11-27T20:10:00Z")).await.unwrap();
+    let yesterday = answer_text(&store, &settings, "Chess", at("2026-11-27T20:10:00Z"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(yesterday, crate::message::Answer::Ranking { ref entries, .. } if entries[0].name == "Alpha")
+    );
+    let none = answer_text(&store, &settings, "Go 30d", at("2026-11-27T20:10:00Z"))
+        .await
+        .unwrap();
     assert!(matches!(none, crate::message::Answer::Ranking { .. }));
-    let unknown = answer_text(&store, &settings, "streamer Go", at("2026-11-27T20:10:00Z")).await.unwrap();
+    let unknown = answer_text(&store, &settings, "streamer Go", at("2026-11-27T20:10:00Z"))
+        .await
+        .unwrap();
     assert_eq!(unknown, crate::message::Answer::NotFound);
 }

@@ -62,7 +62,13 @@ fn rankings(game_names: &[&str], streamer_names: &[&str], coverage: Coverage) ->
 
 fn typical() -> DayRankings {
     rankings(
-        &["Just Chatting", "Grand Theft Auto V", "League of Legends", "Pokémon Scarlet and Violet", "Agar.io"],
+        &[
+            "Just Chatting",
+            "Grand Theft Auto V",
+            "League of Legends",
+            "Pokémon Scarlet and Violet",
+            "Agar.io",
+        ],
         &["Kai Cenat", "xQc", "加藤純一", "Zoë", "shroud"],
         full(),
     )
@@ -127,7 +133,11 @@ fn nothing_to_post() {
 
 fn ranking_answer(kind: Kind, name: &str, suggested: bool, window: Window) -> Answer {
     let today: Day = "2026-11-27".parse().unwrap();
-    let entries_kind = if kind == Kind::Game { Kind::Streamer } else { Kind::Game };
+    let entries_kind = if kind == Kind::Game {
+        Kind::Streamer
+    } else {
+        Kind::Game
+    };
     Answer::Ranking {
         kind,
         name: name.into(),
@@ -182,7 +192,9 @@ fn extreme_names() -> Vec<Vec<String>> {
         (0..5).map(|i| format!("{i}{}", "W".repeat(59))).collect(),
         (0..5).map(|i| format!("{i}{}", "龍".repeat(39))).collect(),
         (0..5).map(|i| format!("{i}{}", "👨‍👩‍👧".repeat(20))).collect(),
-        (0..5).map(|i| format!("{i} Pokémon {}", "ü".repeat(50))).collect(),
+        (0..5)
+            .map(|i| format!("{i} Pokémon {}", "ü".repeat(50)))
+            .collect(),
     ]
 }
 
@@ -192,8 +204,14 @@ fn every_message_fits_every_limit() {
         TextLimit::X,
         TextLimit::MASTODON_DEFAULT,
         TextLimit::DISCORD,
-        TextLimit { max: 140, rule: CountRule::Graphemes },
-        TextLimit { max: 120, rule: CountRule::XWeighted },
+        TextLimit {
+            max: 140,
+            rule: CountRule::Graphemes,
+        },
+        TextLimit {
+            max: 120,
+            rule: CountRule::XWeighted,
+        },
     ];
     for names in extreme_names() {
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -201,8 +219,15 @@ fn every_message_fits_every_limit() {
         for limit in &limits {
             for kind in PostKind::ALL {
                 let text = daily_post(kind, &r, limit).unwrap();
-                assert!(limit.fits(&text), "{kind:?} over {limit:?}: {} in\n{text}", limit.count(&text));
-                assert!(text.lines().count() >= 2, "at least one ranking line survives:\n{text}");
+                assert!(
+                    limit.fits(&text),
+                    "{kind:?} over {limit:?}: {} in\n{text}",
+                    limit.count(&text)
+                );
+                assert!(
+                    text.lines().count() >= 2,
+                    "at least one ranking line survives:\n{text}"
+                );
             }
             for kind in [Kind::Game, Kind::Streamer] {
                 for window in [Window::Yesterday, Window::Today, Window::LastDays(30)] {
@@ -212,8 +237,16 @@ fn every_message_fits_every_limit() {
                             e.name = n.clone();
                         }
                     }
-                    let text = reply_text(&answer, "@someone_with_a_long_handle@mastodon.example.org ", limit);
-                    assert!(limit.fits(&text), "reply over {limit:?}: {}\n{text}", limit.count(&text));
+                    let text = reply_text(
+                        &answer,
+                        "@someone_with_a_long_handle@mastodon.example.org ",
+                        limit,
+                    );
+                    assert!(
+                        limit.fits(&text),
+                        "reply over {limit:?}: {}\n{text}",
+                        limit.count(&text)
+                    );
                 }
             }
         }
@@ -224,7 +257,12 @@ fn every_message_fits_every_limit() {
 fn long_names_are_shortened_not_cut() {
     let names: Vec<String> = (0..5).map(|i| format!("{i}{}", "龍".repeat(39))).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let text = daily_post(PostKind::TopGames, &rankings(&refs, &refs, full()), &TextLimit::X).unwrap();
+    let text = daily_post(
+        PostKind::TopGames,
+        &rankings(&refs, &refs, full()),
+        &TextLimit::X,
+    )
+    .unwrap();
     assert_snapshot!(text, @"
     Most watched games on Twitch, Thu 26 Nov
     1. 0龍龍龍龍龍龍龍龍龍龍龍龍龍龍龍龍…: 1.23M h

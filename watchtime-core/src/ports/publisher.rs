@@ -2,6 +2,9 @@
 
 use std::fmt::{self, Debug};
 use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 
 use async_trait::async_trait;
 
@@ -78,11 +81,27 @@ impl PublishError {
 /// How a platform treats a second send of the same item (same idempotency key and text).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Redelivery {
-    /// A repeat posts nothing new (e.g. Mastodon's `Idempotency-Key` within its retention, X's
-    /// duplicate-content rule): an unfinished attempt may be retried.
-    Deduplicated,
+    /// A repeat within `within` of the first attempt posts nothing new (Mastodon keeps
+    /// `Idempotency-Key`s about an hour; X refuses recent duplicate text): an unfinished attempt
+    /// younger than that may be retried, an older one is held.
+    Deduplicated {
+        /// How long the platform remembers an attempt.
+        within: Duration,
+    },
     /// A repeat posts again: an unfinished attempt must not be retried blindly.
     Duplicates,
+}
+
+impl Redelivery {
+    /// Whether an attempt left unfinished at `since` may be sent again at `now`.
+    pub fn may_resend(self, since: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        match self {
+            Redelivery::Deduplicated { within } => {
+                (now - since).to_std().map_or(true, |age| age < within)
+            }
+            Redelivery::Duplicates => false,
+        }
+    }
 }
 
 /// Where posts and replies go: X, Mastodon, Discord, the console…
