@@ -83,6 +83,33 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "WATCHTIME_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
 
+    /// Root of the Twitch Helix API [default: https://api.twitch.tv/helix].
+    #[arg(
+        long,
+        global = true,
+        env = "WATCHTIME_TWITCH_API_URL",
+        value_name = "URL"
+    )]
+    pub twitch_api_url: Option<String>,
+
+    /// Root of the Twitch OAuth API [default: https://id.twitch.tv/oauth2].
+    #[arg(
+        long,
+        global = true,
+        env = "WATCHTIME_TWITCH_AUTH_URL",
+        value_name = "URL"
+    )]
+    pub twitch_auth_url: Option<String>,
+
+    /// Root of the X API [default: https://api.x.com].
+    #[arg(
+        long,
+        global = true,
+        env = "WATCHTIME_TWITTER_API_URL",
+        value_name = "URL"
+    )]
+    pub twitter_api_url: Option<String>,
+
     /// Pretend the current time is this RFC 3339 instant (for replaying and testing).
     #[arg(
         long,
@@ -120,8 +147,23 @@ pub enum Command {
     Ask(AskArgs),
     /// Rankings for a day or a range, as a table or JSON.
     Report(ReportArgs),
+    /// Take one snapshot of live Twitch streams now and store it.
+    Collect(CollectArgs),
+    /// One round of answering: read new mentions on each configured platform, reply to each
+    /// at most once.
+    Answer,
     /// Apply the store's migrations.
     Migrate,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Also append the snapshot to this JSON Lines file (the `import` format).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Sweep and print the summary, but store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -27,22 +27,47 @@ struct FileConfig {
     post_hour: Option<u32>,
     publisher: Option<String>,
     log_format: Option<LogFormat>,
+    twitch_api_url: Option<String>,
+    twitch_auth_url: Option<String>,
+    twitter_api_url: Option<String>,
 }
 
 /// Where posts go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PublisherKind {
-    /// Standard output (counted like X).
+    /// Standard output (counted like X). Reads no mentions.
     Console,
+    /// X (Twitter) API v2: posts and mentions.
+    Twitter,
+    /// A Mastodon account: posts and mentions.
+    Mastodon,
+    /// A Discord webhook: posts only.
+    Discord,
 }
 
 impl PublisherKind {
     fn parse(name: &str) -> Result<Self> {
         match name.trim().to_ascii_lowercase().as_str() {
             "console" => Ok(PublisherKind::Console),
-            other => bail!("unknown publisher {other:?}; use console"),
+            "twitter" | "x" => Ok(PublisherKind::Twitter),
+            "mastodon" => Ok(PublisherKind::Mastodon),
+            "discord" => Ok(PublisherKind::Discord),
+            other => {
+                bail!("unknown publisher {other:?}; use console, twitter, mastodon or discord")
+            }
         }
     }
+}
+
+/// API roots, overridable for tests and proxies.
+#[derive(Clone, Debug)]
+pub struct ApiRoots {
+    /// Helix, default `https://api.twitch.tv/helix`.
+    pub twitch_api: Option<String>,
+    /// Twitch OAuth, default `https://id.twitch.tv/oauth2`.
+    pub twitch_auth: Option<String>,
+    /// X API, default `https://api.x.com`.
+    pub twitter_api: Option<String>,
 }
 
 /// Everything a command needs to know, resolved.
@@ -58,6 +83,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// A pretend "now" (hidden `--now`), for replays and tests.
     pub now: Option<DateTime<Utc>>,
+    /// API roots.
+    pub api: ApiRoots,
 }
 
 impl Config {
@@ -139,6 +166,11 @@ impl Config {
                 .or(file.log_format)
                 .unwrap_or(LogFormat::Human),
             now,
+            api: ApiRoots {
+                twitch_api: args.twitch_api_url.clone().or(file.twitch_api_url),
+                twitch_auth: args.twitch_auth_url.clone().or(file.twitch_auth_url),
+                twitter_api: args.twitter_api_url.clone().or(file.twitter_api_url),
+            },
         })
     }
 

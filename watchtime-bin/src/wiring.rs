@@ -3,12 +3,18 @@
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
+use url::Url;
 use watchtime_core::message::TextLimit;
-use watchtime_core::{DynPublisher, DynStore};
+use watchtime_core::{DynMentionSource, DynPublisher, DynStore};
+use watchtime_discord::{DiscordClient, DiscordConfig};
+use watchtime_mastodon::{MastodonClient, MastodonConfig};
 use watchtime_sqlite::SqliteStore;
+use watchtime_twitch::{HelixConfig, HelixSource};
+use watchtime_twitter::{TwitterClient, TwitterConfig};
 
 use crate::config::{Config, PublisherKind, redact_url};
 use crate::publish::ConsolePublisher;
+use crate::secrets;
 
 /// Opens the store named by `url`, applying its migrations.
 pub async fn open_store(url: &str) -> Result<DynStore> {
@@ -24,13 +30,97 @@ pub async fn open_store(url: &str) -> Result<DynStore> {
     )
 }
 
-/// The configured publishers, in order.
-pub async fn publishers(config: &Config) -> Result<Vec<DynPublisher>> {
-    let mut out: Vec<DynPublisher> = Vec::new();
+/// The Twitch Helix source, from `TWITCH_CLIENT_ID` and `TWITCH_CLIENT_SECRET` (or their
+/// `_FILE` forms) and the configured API roots.
+pub fn twitch_source(config: &Config) -> Result<HelixSource> {
+    let id = secrets::optional("TWITCH_CLIENT_ID")?;
+    let secret = secrets::optional("TWITCH_CLIENT_SECRET")?;
+    let (Some(id), Some(secret)) = (id, secret) else {
+        bail!(
+            "collecting from Twitch needs TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET (or TWITCH_CLIENT_ID_FILE and \
+             TWITCH_CLIENT_SECRET_FILE naming files that hold them); register an application at \
+             https://dev.twitch.tv/console/apps to get them"
+        );
+    };
+    let mut helix = HelixConfig::new(secrecy::ExposeSecret::expose_secret(&id).to_owned(), secret);
+    if let Some(url) = &config.api.twitch_api {
+        helix = helix.api_url(url.clone());
+    }
+    if let Some(url) = &config.api.twitch_auth {
+        helix = helix.auth_url(url.clone());
+    }
+    HelixSource::new(helix).context("cannot set up the Twitch client")
+}
+
+/// One configured platform: where posts go, and where its mentions come from (if it has any).
+#[derive(Debug, Clone)]
+pub struct Platform {
+    /// The publisher.
+    pub publisher: DynPublisher,
+    /// Its mention source, for platforms that have mentions.
+    pub mentions: Option<DynMentionSource>,
+}
+
+/// The configured platforms, in the order given. Fails with the missing variables named when a
+/// platform's credentials are absent.
+pub async fn platforms(config: &Config) -> Result<Vec<Platform>> {
+    let mut out = Vec::new();
     for kind in &config.publishers {
-        match kind {
-            PublisherKind::Console => out.push(Arc::new(ConsolePublisher::new(TextLimit::X))),
-        }
+        out.push(match kind {
+            PublisherKind::Console => Platform {
+                publisher: Arc::new(ConsolePublisher::new(TextLimit::X)),
+                mentions: None,
+            },
+            PublisherKind::Twitter => {
+                let client = Arc::new(twitter(config)?);
+                Platform {
+                    publisher: client.clone(),
+                    mentions: Some(client),
+                }
+            }
+            PublisherKind::Mastodon => {
+                let client = Arc::new(mastodon().await?);
+                Platform {
+                    publisher: client.clone(),
+                    mentions: Some(client),
+                }
+            }
+            PublisherKind::Discord => {
+                let webhook = secrets::required("DISCORD_WEBHOOK_URL", "posting to Discord")?;
+                let client = DiscordClient::new(DiscordConfig::new(webhook))
+                    .context("cannot set up the Discord webhook")?;
+                Platform {
+                    publisher: Arc::new(client),
+                    mentions: None,
+                }
+            }
+        });
     }
     Ok(out)
+}
+
+fn twitter(config: &Config) -> Result<TwitterClient> {
+    let purpose = "posting to X";
+    let mut x = TwitterConfig::new(
+        secrets::required("TWITTER_CONSUMER_KEY", purpose)?,
+        secrets::required("TWITTER_CONSUMER_SECRET", purpose)?,
+        secrets::required("TWITTER_ACCESS_TOKEN", purpose)?,
+        secrets::required("TWITTER_ACCESS_TOKEN_SECRET", purpose)?,
+    );
+    if let Some(root) = &config.api.twitter_api {
+        let url = Url::parse(root)
+            .with_context(|| format!("WATCHTIME_TWITTER_API_URL {root:?} is not a URL"))?;
+        x = x.with_api_url(url);
+    }
+    TwitterClient::new(x).context("cannot set up the X client")
+}
+
+async fn mastodon() -> Result<MastodonClient> {
+    let purpose = "posting to Mastodon";
+    let base = secrets::required("MASTODON_BASE_URL", purpose)?;
+    let token = secrets::required("MASTODON_ACCESS_TOKEN", purpose)?;
+    let base = secrecy::ExposeSecret::expose_secret(&base).to_owned();
+    MastodonClient::connect(MastodonConfig::new(base.clone(), token))
+        .await
+        .with_context(|| format!("cannot connect to the Mastodon instance {base}"))
 }

@@ -1,5 +1,7 @@
 //! The built `watchtime` executable, end to end, on SQLite files in a temporary directory.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;

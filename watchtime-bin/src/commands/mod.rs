@@ -1,7 +1,9 @@
 //! One module per command; [`run`] dispatches.
 
+mod answer;
 mod ask;
 mod close_day;
+mod collect;
 mod demo;
 mod import;
 mod migrate;
@@ -23,6 +25,8 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
         Command::Post(args) => post::run(&config, &args).await,
         Command::Ask(args) => ask::run(&config, &args).await,
         Command::Report(args) => report::run(&config, &args).await,
+        Command::Collect(args) => collect::run(&config, &args).await,
+        Command::Answer => answer::run(&config).await,
         Command::Migrate => migrate::run(&config).await,
     }
 }

@@ -7,7 +7,7 @@ use watchtime_core::bot::{self, PostOutcome};
 use super::parse_day;
 use crate::cli::PostArgs;
 use crate::config::Config;
-use crate::wiring::{open_store, publishers};
+use crate::wiring::{open_store, platforms};
 
 pub async fn run(config: &Config, args: &PostArgs) -> Result<()> {
     let store = open_store(&config.database_url).await?;
@@ -17,9 +17,10 @@ pub async fn run(config: &Config, args: &PostArgs) -> Result<()> {
         None => config.settings.calendar.last_finished_day(now),
     };
     ensure_closed(store.as_ref(), day).await?;
-    let publishers = publishers(config).await?;
+    let platforms = platforms(config).await?;
     let mut failures = 0;
-    for publisher in &publishers {
+    for platform in &platforms {
+        let publisher = &platform.publisher;
         if args.dry_run {
             let rankings = bot::day_rankings(store.as_ref(), &config.settings, day).await?;
             for (kind, text) in bot::post_texts(&rankings, publisher.as_ref()) {

@@ -110,7 +110,7 @@ impl SimulatedTwitch {
         let main = c.main_game?;
         let r = mix(self.seed, c.popularity.to_bits(), day as u64 ^ 0xA17);
         Some(match c.alt_game {
-            Some(alt) if r % 4 == 0 => alt,
+            Some(alt) if r.is_multiple_of(4) => alt,
             _ => main,
         })
     }

@@ -155,7 +155,9 @@ fn capitalized(login: &str, bits: u32) -> String {
         .map(|part| {
             let mut chars = part.chars();
             match chars.next() {
-                Some(first) if bits % 3 != 0 => first.to_uppercase().chain(chars).collect(),
+                Some(first) if !bits.is_multiple_of(3) => {
+                    first.to_uppercase().chain(chars).collect()
+                }
                 Some(first) => std::iter::once(first).chain(chars).collect(),
                 None => String::new(),
             }
