@@ -147,6 +147,8 @@ pub enum Command {
     Ask(AskArgs),
     /// Rankings for a day or a range, as a table or JSON.
     Report(ReportArgs),
+    /// The daemon: collect every slot, close days, post daily, answer mentions, until SIGTERM.
+    Run(RunArgs),
     /// Take one snapshot of live Twitch streams now and store it.
     Collect(CollectArgs),
     /// One round of answering: read new mentions on each configured platform, reply to each
@@ -154,6 +156,21 @@ pub enum Command {
     Answer,
     /// Apply the store's migrations.
     Migrate,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Serve /healthz and /metrics on this address (e.g. 0.0.0.0:9000); off by default.
+    #[arg(long, env = "WATCHTIME_LISTEN", value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Seconds between mention rounds (platforms without mentions are not asked).
+    #[arg(
+        long,
+        env = "WATCHTIME_MENTION_INTERVAL",
+        default_value_t = 60,
+        value_name = "SECONDS"
+    )]
+    pub mention_interval: u32,
 }
 
 #[derive(Debug, Args)]

@@ -42,6 +42,7 @@ pub mod ports;
 pub mod query;
 pub mod ranking;
 pub mod retry;
+pub mod schedule;
 mod settings;
 pub mod snapshot;
 pub mod text;

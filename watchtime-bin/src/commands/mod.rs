@@ -9,6 +9,7 @@ mod import;
 mod migrate;
 mod post;
 mod report;
+mod run;
 
 use anyhow::{Context, Result};
 use watchtime_core::Day;
@@ -25,6 +26,7 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
         Command::Post(args) => post::run(&config, &args).await,
         Command::Ask(args) => ask::run(&config, &args).await,
         Command::Report(args) => report::run(&config, &args).await,
+        Command::Run(args) => run::run(&config, &args).await,
         Command::Collect(args) => collect::run(&config, &args).await,
         Command::Answer => answer::run(&config).await,
         Command::Migrate => migrate::run(&config).await,

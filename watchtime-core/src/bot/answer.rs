@@ -6,7 +6,7 @@ use crate::bot::ask::answer_text;
 use crate::bot::post::{PostOutcome, settle_delivery};
 use crate::error::{Error, Result};
 use crate::message::{Answer, reply_text};
-use crate::outbox::{Claim, OutboxItem, OutboxKey, Purpose, Settlement};
+use crate::outbox::{Claim, OutboxEntry, OutboxItem, OutboxKey, OutboxState, Purpose, Settlement};
 use crate::ports::{Mention, MentionSource, Post, Publisher, Store};
 use crate::settings::Settings;
 
@@ -96,9 +96,8 @@ where
     S: Store + ?Sized,
 {
     let key = OutboxKey::reply(publisher.platform(), &mention.id);
-    if let Some(entry) = store.outbox_entry(&key).await?
-        && entry.state.is_settled()
-    {
+    let existing = store.outbox_entry(&key).await?;
+    if existing.as_ref().is_some_and(|e| e.state.is_settled()) {
         round.skipped += 1;
         return Ok(());
     }
@@ -121,7 +120,16 @@ where
             settings.max_mention_age_hours
         ))
     } else {
-        over_limit(store, settings, publisher.platform(), mention, purpose, now).await?
+        over_limit(
+            store,
+            settings,
+            publisher.platform(),
+            mention,
+            purpose,
+            existing.as_ref(),
+            now,
+        )
+        .await?
     };
     match store.claim(&item, now).await? {
         Claim::Settled(_) => {
@@ -190,17 +198,29 @@ where
 }
 
 /// Why this author gets no reply now, if they are over their hourly allowance.
+///
+/// `own` is this mention's own outbox entry, left pending by an attempt that died mid-send: it
+/// counts in the author's activity but is not another reply, so it is discounted.
 async fn over_limit<S: Store + ?Sized>(
     store: &S,
     settings: &Settings,
     platform: &str,
     mention: &Mention,
     purpose: Purpose,
+    own: Option<&OutboxEntry>,
     now: DateTime<Utc>,
 ) -> Result<Option<String>> {
-    let activity = store
-        .author_activity(platform, &mention.author_id, now - Duration::hours(1))
+    let since = now - Duration::hours(1);
+    let mut activity = store
+        .author_activity(platform, &mention.author_id, since)
         .await?;
+    if let Some(e) = own.filter(|e| e.state == OutboxState::Pending && e.created_at >= since) {
+        match e.purpose {
+            Purpose::HowTo => activity.how_tos = activity.how_tos.saturating_sub(1),
+            Purpose::Answer => activity.answers = activity.answers.saturating_sub(1),
+            Purpose::Post => {}
+        }
+    }
     Ok(match purpose {
         Purpose::HowTo if activity.how_tos >= 1 => {
             Some("a how-to reply went to this author within the hour".into())

@@ -494,6 +494,33 @@ async fn a_crash_between_send_and_record_never_doubles_a_reply() {
 }
 
 #[tokio::test]
+async fn a_retried_how_to_is_not_counted_against_its_own_author() {
+    // The first attempt claimed a how-to reply and died before sending; the retry must send it,
+    // not treat its own pending claim as the author's how-to of the hour.
+    let store = closed_day().await;
+    let item = crate::outbox::OutboxItem {
+        key: OutboxKey::reply("mock", "1"),
+        purpose: crate::outbox::Purpose::HowTo,
+        author: Some("amy".into()),
+    };
+    store
+        .claim(&item, now() - Duration::minutes(5))
+        .await
+        .unwrap();
+    let src = source(vec![mention(1, "amy", "@bot")]);
+    let mut p = publisher(Redelivery::Deduplicated {
+        within: std::time::Duration::from_secs(3600),
+    });
+    p.expect_reply()
+        .times(1)
+        .returning(|_, _| Ok(Delivery::Posted("r1".into())));
+    let round = answer_round(&src, &p, &store, &Settings::default(), now())
+        .await
+        .unwrap();
+    assert_eq!((round.how_tos, round.skipped), (1, 0));
+}
+
+#[tokio::test]
 async fn closing_catches_up_and_prunes() {
     let store = MemoryStore::new();
     let settings = Settings {

@@ -1,0 +1,76 @@
+//! `watchtime run`: the daemon, until SIGTERM or SIGINT.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use chrono::Duration;
+use tokio::sync::watch;
+use watchtime_core::DynTwitchSource;
+
+use crate::cli::RunArgs;
+use crate::config::{Config, redact_url};
+use crate::daemon::{Daemon, Health, Metrics, Timer, WallTimer, serve};
+use crate::wiring::{open_store, platforms, twitch_source};
+
+pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
+    // Configuration errors stop the daemon before it starts; everything later is retried.
+    let source: DynTwitchSource = Arc::new(twitch_source(config)?);
+    let platforms = platforms(config).await?;
+    let store = open_store(&config.database_url).await?;
+    let timer: Arc<dyn Timer> = Arc::new(WallTimer);
+    let metrics = Arc::new(Metrics::default());
+    let (stop, stopped) = watch::channel(false);
+    if let Some(addr) = args.listen {
+        let health = Health {
+            metrics: metrics.clone(),
+            timer: timer.clone(),
+            slot_length: config.settings.slot_length,
+        };
+        let bound = serve(addr, health, stopped.clone()).await?;
+        tracing::info!(%bound, "serving /healthz and /metrics");
+    }
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("stopping: finishing or abandoning the step in progress");
+        let _ = stop.send(true);
+    });
+    tracing::info!(
+        store = %redact_url(&config.database_url),
+        publishers = ?platforms.iter().map(|p| p.publisher.platform().to_owned()).collect::<Vec<_>>(),
+        "starting"
+    );
+    let daemon = Daemon {
+        store,
+        source,
+        platforms,
+        settings: config.settings,
+        timer,
+        metrics,
+        mention_interval: Duration::seconds(i64::from(args.mention_interval.max(10))),
+    };
+    daemon.run(stopped).await;
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (`docker stop`, systemd).
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

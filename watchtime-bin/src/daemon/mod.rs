@@ -1,0 +1,201 @@
+//! `watchtime run`: the daemon.
+//!
+//! One loop, one step at a time: it asks the core [`Schedule`] when the next snapshot, close,
+//! post and mention round are due, sleeps until the earliest, runs it, and plans again. Steps
+//! never overlap (a sweep that outlasts its slot makes the next slot be skipped, with a warning),
+//! a failing step is retried with backoff while the others carry on, and everything the daemon
+//! must not do twice is guarded by the store (one snapshot per slot, the outbox), so a kill at
+//! any instant followed by a restart repeats nothing.
+
+mod health;
+mod metrics;
+mod steps;
+mod timer;
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration};
+use tokio::sync::watch;
+use watchtime_core::schedule::Schedule;
+use watchtime_core::{Day, DynStore, DynTwitchSource, Settings, Slot};
+
+use crate::wiring::Platform;
+pub use health::{Health, router, serve};
+pub use metrics::Metrics;
+pub use timer::{Timer, VirtualTimer, WallTimer};
+
+/// How long a step may run on after SIGTERM before it is abandoned (the store and the outbox
+/// keep an abandoned step consistent).
+pub const SHUTDOWN_GRACE: StdDuration = StdDuration::from_secs(8);
+
+/// Everything the daemon works with.
+#[derive(Debug, Clone)]
+pub struct Daemon {
+    /// The store.
+    pub store: DynStore,
+    /// Where snapshots come from.
+    pub source: DynTwitchSource,
+    /// Where posts go and mentions come from.
+    pub platforms: Vec<Platform>,
+    /// The rules and hours.
+    pub settings: Settings,
+    /// The clock.
+    pub timer: Arc<dyn Timer>,
+    /// What it has done, for `/metrics` and `/healthz`.
+    pub metrics: Arc<Metrics>,
+    /// How often mentions are read (platforms without mentions are never asked).
+    pub mention_interval: Duration,
+}
+
+/// A step that is due, with its retry count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Due<T> {
+    pub(crate) at: DateTime<chrono::Utc>,
+    pub(crate) what: T,
+    pub(crate) attempt: u32,
+}
+
+impl<T> Due<T> {
+    fn new(at: DateTime<chrono::Utc>, what: T) -> Self {
+        Due {
+            at,
+            what,
+            attempt: 0,
+        }
+    }
+}
+
+/// The daemon's plan: when each kind of step is next due. Rebuilt from the store at start, so
+/// losing it (a kill) loses nothing.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    pub(crate) collect: Due<Slot>,
+    pub(crate) close: Due<()>,
+    pub(crate) post: Due<Day>,
+    /// Platforms whose posts for `post.what` are settled.
+    pub(crate) posted: Vec<String>,
+    pub(crate) mentions: Option<Due<()>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Collect,
+    Close,
+    Post,
+    Mentions,
+}
+
+impl Plan {
+    /// The earliest due step; ties go to collect, close, post, mentions in that order.
+    fn next(&self) -> (DateTime<chrono::Utc>, Step) {
+        let mut best = (self.collect.at, Step::Collect);
+        for (at, step) in [(self.close.at, Step::Close), (self.post.at, Step::Post)] {
+            if at < best.0 {
+                best = (at, step);
+            }
+        }
+        if let Some(m) = &self.mentions
+            && m.at < best.0
+        {
+            best = (m.at, Step::Mentions);
+        }
+        best
+    }
+}
+
+impl Daemon {
+    /// Runs until `shutdown` turns true. Returns only then: step failures are logged, counted
+    /// and retried, never returned.
+    pub async fn run(&self, mut shutdown: watch::Receiver<bool>) {
+        let mut plan = self.catch_up().await;
+        tracing::info!(
+            collect = %plan.collect.what,
+            post_day = %plan.post.what,
+            platforms = self.platforms.len(),
+            "watchtime is running"
+        );
+        loop {
+            let (at, step) = plan.next();
+            tokio::select! {
+                _ = self.timer.sleep_until(at) => {}
+                _ = stopped(&mut shutdown) => break,
+            }
+            let work = async {
+                match step {
+                    Step::Collect => self.collect(&mut plan).await,
+                    Step::Close => self.close(&mut plan).await,
+                    Step::Post => self.post(&mut plan).await,
+                    Step::Mentions => self.mentions(&mut plan).await,
+                }
+            };
+            tokio::pin!(work);
+            let interrupted = tokio::select! {
+                _ = &mut work => false,
+                _ = stopped(&mut shutdown) => true,
+            };
+            if interrupted {
+                if tokio::time::timeout(SHUTDOWN_GRACE, &mut work)
+                    .await
+                    .is_err()
+                {
+                    tracing::warn!(?step, "abandoned the step in progress to shut down");
+                }
+                break;
+            }
+        }
+        tracing::info!("watchtime stopped");
+    }
+
+    /// The plan at start-up: take the current slot's snapshot if it has none, close what is
+    /// finished, post the day whose posting window is open, read mentions from the stored cursor.
+    async fn catch_up(&self) -> Plan {
+        let now = self.timer.now();
+        let schedule = Schedule::new(self.settings);
+        let length = self.settings.slot_length;
+        let current = length.slot_of(now);
+        let collect = match self
+            .store
+            .snapshots(current.start(), length.end_of(current))
+            .await
+        {
+            Ok(s) if !s.is_empty() => {
+                self.metrics.snapshot_taken(s[s.len() - 1].taken_at);
+                Due::new(length.next(current).start(), length.next(current))
+            }
+            _ => Due::new(now, current),
+        };
+        if let Ok(recent) = self.store.snapshots(now - Duration::days(1), now).await
+            && let Some(last) = recent.last()
+        {
+            self.metrics.snapshot_taken(last.taken_at);
+        }
+        Plan {
+            collect,
+            close: Due::new(now, ()),
+            post: Due::new(now, schedule.day_to_post(now)),
+            posted: Vec::new(),
+            mentions: self
+                .platforms
+                .iter()
+                .any(|p| p.mentions.is_some())
+                .then(|| Due::new(now, ())),
+        }
+    }
+}
+
+/// Resolves once `shutdown` is true (at once if it already is).
+async fn stopped(shutdown: &mut watch::Receiver<bool>) {
+    while !*shutdown.borrow_and_update() {
+        if shutdown.changed().await.is_err() {
+            // The sender is gone: nobody can ask us to stop, so never resolve.
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// Exponential backoff from `base`, doubling per attempt, capped at `cap`.
+pub(crate) fn backoff(attempt: u32, base: Duration, cap: Duration) -> Duration {
+    let factor = 1i32 << attempt.saturating_sub(1).min(16);
+    (base * factor).min(cap)
+}

@@ -1,0 +1,329 @@
+//! The four steps of the daemon, each logging one line with its outcome and duration, and
+//! planning its own next run.
+
+use std::time::Instant;
+
+use chrono::Duration;
+use watchtime_core::bot::{self, PostOutcome};
+use watchtime_core::schedule::Schedule;
+use watchtime_core::{DayRange, Error};
+
+use super::metrics::label;
+use super::{Daemon, Due, Plan, backoff};
+
+impl Daemon {
+    /// Takes the snapshot of `plan.collect.what`, then plans the next slot. A sweep that ends
+    /// after the next slot began skips that slot: snapshots never overlap.
+    pub(super) async fn collect(&self, plan: &mut Plan) {
+        let length = self.settings.slot_length;
+        let slot = plan.collect.what;
+        let now = self.timer.now();
+        if now >= length.end_of(slot) {
+            tracing::warn!(step = "collect", %slot, "the slot passed before its snapshot could start; skipping it");
+            self.metrics.add("watchtime_slots_skipped_total", "", 1.0);
+            let next = length.slot_of(now);
+            plan.collect = Due::new(now, next);
+            return;
+        }
+        let started = Instant::now();
+        match bot::collect(self.source.as_ref(), self.store.as_ref(), &self.settings).await {
+            Ok(collected) => {
+                let seconds = started.elapsed().as_secs_f64();
+                let info = &collected.info;
+                let complete = info.completeness.is_complete();
+                tracing::info!(
+                    step = "collect",
+                    slot = %info.slot,
+                    streams = info.streams,
+                    complete,
+                    reason = info.completeness.reason().unwrap_or(""),
+                    duplicates = collected.report.duplicates,
+                    seconds,
+                    "snapshot stored"
+                );
+                self.metrics.add(
+                    "watchtime_snapshots_total",
+                    &format!("complete=\"{complete}\""),
+                    1.0,
+                );
+                self.metrics.set(
+                    "watchtime_streams_last_snapshot",
+                    "",
+                    f64::from(info.streams),
+                );
+                self.metrics.add(
+                    "watchtime_streams_per_snapshot_sum",
+                    "",
+                    f64::from(info.streams),
+                );
+                self.metrics
+                    .set("watchtime_sweep_seconds_last", "", seconds);
+                self.metrics.add("watchtime_sweep_seconds_sum", "", seconds);
+                self.metrics.snapshot_taken(info.taken_at);
+                let end = self.timer.now();
+                self.metrics.success("collect", end);
+                let expected = length.next(slot);
+                let next = length.first_slot_from(end).max(expected);
+                if next > expected {
+                    let skipped = (next.unix() - expected.unix()) / length.seconds();
+                    tracing::warn!(step = "collect", %slot, skipped, "the sweep outlasted its slot; skipping the next snapshot");
+                    self.metrics
+                        .add("watchtime_slots_skipped_total", "", skipped as f64);
+                }
+                plan.collect = Due::new(next.start(), next);
+            }
+            Err(e) => {
+                self.metrics
+                    .add("watchtime_snapshot_failures_total", "", 1.0);
+                self.metrics.failure("collect");
+                let attempt = plan.collect.attempt + 1;
+                let retry_at = self.timer.now()
+                    + retry_delay(&e, attempt, Duration::seconds(15), Duration::minutes(5));
+                if retry_at < length.end_of(slot) {
+                    tracing::warn!(step = "collect", %slot, attempt, error = %e, retry_at = %retry_at, "snapshot failed; retrying");
+                    plan.collect = Due {
+                        at: retry_at,
+                        what: slot,
+                        attempt,
+                    };
+                } else {
+                    let next = length.first_slot_from(self.timer.now());
+                    tracing::error!(step = "collect", %slot, attempt, error = %e, "snapshot failed; the slot stays empty");
+                    self.metrics.add("watchtime_slots_skipped_total", "", 1.0);
+                    plan.collect = Due::new(next.start(), next);
+                }
+            }
+        }
+    }
+
+    /// Closes every finished day that is not closed, then plans the next day's close.
+    pub(super) async fn close(&self, plan: &mut Plan) {
+        let now = self.timer.now();
+        let started = Instant::now();
+        match bot::close_finished_days(self.store.as_ref(), &self.settings, now).await {
+            Ok(closed) => {
+                for status in &closed {
+                    tracing::info!(
+                        step = "close",
+                        day = %status.day,
+                        observed = status.slots_observed,
+                        expected = status.slots_expected,
+                        incomplete = status.slots_incomplete,
+                        seconds = started.elapsed().as_secs_f64(),
+                        "day closed"
+                    );
+                }
+                self.metrics
+                    .add("watchtime_days_closed_total", "", closed.len() as f64);
+                self.metrics.success("close", now);
+                let next = bot::last_closable_day(&self.settings, now).next();
+                plan.close = Due::new(Schedule::new(self.settings).close_at(next), ());
+            }
+            Err(e) => {
+                self.metrics.failure("close");
+                let attempt = plan.close.attempt + 1;
+                let retry_at =
+                    now + retry_delay(&e, attempt, Duration::minutes(1), Duration::minutes(15));
+                tracing::warn!(step = "close", attempt, error = %e, retry_at = %retry_at, "closing failed; retrying");
+                plan.close = Due {
+                    at: retry_at,
+                    what: (),
+                    attempt,
+                };
+            }
+        }
+    }
+
+    /// Publishes the posts of `plan.post.what` on every platform that has not settled them, then
+    /// plans the next day's; retries within the day's posting window.
+    pub(super) async fn post(&self, plan: &mut Plan) {
+        let schedule = Schedule::new(self.settings);
+        let day = plan.post.what;
+        let now = self.timer.now();
+        let window_end = schedule.post_at(day.next());
+        if now >= window_end {
+            tracing::error!(step = "post", %day, "the posting window passed; these posts are skipped");
+            self.next_post_day(plan, day);
+            return;
+        }
+        match self.ready_to_post(day).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::info!(step = "post", %day, "no data was collected for this day; nothing to post");
+                self.next_post_day(plan, day);
+                return;
+            }
+            Err(e) => {
+                self.retry_post(plan, &e.to_string(), window_end);
+                return;
+            }
+        }
+        let mut failures = Vec::new();
+        for platform in &self.platforms {
+            let name = platform.publisher.platform().to_owned();
+            if plan.posted.contains(&name) {
+                continue;
+            }
+            let started = Instant::now();
+            match bot::publish_day(
+                self.store.as_ref(),
+                platform.publisher.as_ref(),
+                &self.settings,
+                day,
+                now,
+            )
+            .await
+            {
+                Ok(outcomes) => {
+                    let mut settled = true;
+                    for (kind, outcome) in &outcomes {
+                        let word = match outcome {
+                            PostOutcome::Sent(_) => "sent",
+                            PostOutcome::AlreadySent => "already_sent",
+                            PostOutcome::Held { .. } => "held",
+                            PostOutcome::Failed(_) => "failed",
+                            PostOutcome::Uncertain(_) => "uncertain",
+                            PostOutcome::NothingToSay => "nothing_to_say",
+                        };
+                        if matches!(outcome, PostOutcome::Failed(_) | PostOutcome::Uncertain(_)) {
+                            settled = false;
+                        }
+                        if let PostOutcome::Held { attempts } = outcome {
+                            tracing::error!(
+                                step = "post", %day, platform = %name, %kind, attempts,
+                                "an earlier attempt may have gone out and this platform would post a duplicate; held for an operator"
+                            );
+                        }
+                        self.metrics.add(
+                            "watchtime_posts_total",
+                            &format!("platform=\"{}\",outcome=\"{word}\"", label(&name)),
+                            1.0,
+                        );
+                        tracing::info!(step = "post", %day, platform = %name, %kind, outcome = word, seconds = started.elapsed().as_secs_f64(), "post");
+                    }
+                    if settled {
+                        plan.posted.push(name);
+                    } else {
+                        failures.push(format!("{name}: a post did not go out"));
+                    }
+                }
+                Err(e) => failures.push(format!("{name}: {e}")),
+            }
+        }
+        if failures.is_empty() {
+            self.metrics.success("post", now);
+            self.next_post_day(plan, day);
+        } else {
+            self.retry_post(plan, &failures.join("; "), window_end);
+        }
+    }
+
+    /// Whether `day` can be posted: closed. A day with no snapshot at all has nothing to post;
+    /// a day with data that is not closed yet is an error to retry (its close is pending).
+    async fn ready_to_post(&self, day: watchtime_core::Day) -> watchtime_core::Result<bool> {
+        if !self
+            .store
+            .day_statuses(DayRange::single(day))
+            .await?
+            .is_empty()
+        {
+            return Ok(true);
+        }
+        let window = self.settings.calendar.window(day);
+        if self
+            .store
+            .snapshots(window.start, window.end)
+            .await?
+            .is_empty()
+        {
+            return Ok(false);
+        }
+        Err(Error::invalid(format!("day {day} is not closed yet")))
+    }
+
+    fn next_post_day(&self, plan: &mut Plan, day: watchtime_core::Day) {
+        let next = day.next();
+        plan.post = Due::new(Schedule::new(self.settings).post_at(next), next);
+        plan.posted.clear();
+    }
+
+    fn retry_post(&self, plan: &mut Plan, why: &str, window_end: chrono::DateTime<chrono::Utc>) {
+        self.metrics.failure("post");
+        let attempt = plan.post.attempt + 1;
+        let at = (self.timer.now() + backoff(attempt, Duration::minutes(1), Duration::minutes(15)))
+            .min(window_end);
+        tracing::warn!(step = "post", day = %plan.post.what, attempt, error = why, retry_at = %at, "posting incomplete; retrying");
+        plan.post = Due {
+            at,
+            what: plan.post.what,
+            attempt,
+        };
+    }
+
+    /// One round of mentions on every platform that has them.
+    pub(super) async fn mentions(&self, plan: &mut Plan) {
+        let now = self.timer.now();
+        let mut failed = false;
+        for platform in &self.platforms {
+            let Some(source) = &platform.mentions else {
+                continue;
+            };
+            let name = platform.publisher.platform().to_owned();
+            let started = Instant::now();
+            match bot::answer_round(
+                source.as_ref(),
+                platform.publisher.as_ref(),
+                self.store.as_ref(),
+                &self.settings,
+                now,
+            )
+            .await
+            {
+                Ok(round) => {
+                    if round.seen > 0 {
+                        tracing::info!(
+                            step = "answer", platform = %name, seen = round.seen, answered = round.answered,
+                            how_tos = round.how_tos, skipped = round.skipped, unfinished = round.unfinished,
+                            seconds = started.elapsed().as_secs_f64(), "mentions handled"
+                        );
+                    }
+                    let platform_label = format!("platform=\"{}\"", label(&name));
+                    self.metrics.add(
+                        "watchtime_mentions_seen_total",
+                        &platform_label,
+                        f64::from(round.seen),
+                    );
+                    self.metrics.add(
+                        "watchtime_replies_total",
+                        &platform_label,
+                        f64::from(round.answered + round.how_tos),
+                    );
+                }
+                Err(e) => {
+                    failed = true;
+                    tracing::warn!(step = "answer", platform = %name, error = %e, "reading or answering mentions failed");
+                }
+            }
+        }
+        if let Some(due) = &mut plan.mentions {
+            if failed {
+                self.metrics.failure("answer");
+                due.attempt += 1;
+                due.at = now + backoff(due.attempt, self.mention_interval, Duration::minutes(15));
+            } else {
+                self.metrics.success("answer", now);
+                due.attempt = 0;
+                due.at = now + self.mention_interval;
+            }
+        }
+    }
+}
+
+/// The wait before retrying after `error`: the server's rate-limit wait when it gave one,
+/// otherwise exponential backoff.
+fn retry_delay(error: &Error, attempt: u32, base: Duration, cap: Duration) -> Duration {
+    match error.retry_after().and_then(|d| Duration::from_std(d).ok()) {
+        Some(wait) => wait.max(base),
+        None => backoff(attempt, base, cap),
+    }
+}
