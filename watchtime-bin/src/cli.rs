@@ -22,7 +22,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "WATCHTIME_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// The store: `sqlite://FILE` (default `sqlite://watchtime.db`) or `postgres://…`.
+    /// The store: `sqlite://FILE` (default `sqlite://watchtime.db`) or `postgres://…`; also read
+    /// from the file named by DATABASE_URL_FILE.
     #[arg(
         long = "database",
         global = true,

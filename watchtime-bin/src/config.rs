@@ -153,12 +153,18 @@ impl Config {
             ),
             None => None,
         };
+        // A URL with a password is a secret: it may also come from a file (DATABASE_URL_FILE).
+        let database_url = match args.database_url.clone().filter(|u| !u.is_empty()) {
+            Some(url) => url,
+            None => match crate::secrets::optional("DATABASE_URL")? {
+                Some(url) => secrecy::ExposeSecret::expose_secret(&url).to_owned(),
+                None => file
+                    .database_url
+                    .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            },
+        };
         Ok(Config {
-            database_url: args
-                .database_url
-                .clone()
-                .or(file.database_url)
-                .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            database_url,
             settings,
             publishers,
             log_format: args
