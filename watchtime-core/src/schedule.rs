@@ -165,24 +165,31 @@ mod tests {
         per_day.into_iter().collect()
     }
 
-    #[test]
-    fn a_month_across_spring_forward() {
-        let days = check_month("2026-02-20T16:00:00Z", "2026-03-20T15:00:00Z");
-        assert_eq!(days.len(), 28);
+    /// Slots per day of the month: 48, except `dst_day` with `dst_slots`.
+    fn check_slots(days: Vec<(String, usize)>, count: usize, dst_day: &str, dst_slots: usize) {
+        assert_eq!(days.len(), count);
         for (day, slots) in days {
-            let want = if day == "2026-03-07" { 46 } else { 48 };
+            let want = if day == dst_day { dst_slots } else { 48 };
             assert_eq!(slots, want, "{day}");
         }
-        // Around the change, exactly.
-        let s = Schedule::new(Settings::default());
-        let around: Vec<String> = s
-            .events(at("2026-03-07T16:00:00Z"), at("2026-03-09T22:00:00Z"))
+    }
+
+    /// The closes and posts of `[from, to)`, exactly.
+    fn closes_and_posts(from: &str, to: &str) -> Vec<String> {
+        Schedule::new(Settings::default())
+            .events(at(from), at(to))
             .into_iter()
             .filter(|(_, e)| !matches!(e, Event::Collect(_)))
             .map(|(t, e)| format!("{t:?} {e:?}"))
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn a_month_across_spring_forward() {
+        let days = check_month("2026-02-20T16:00:00Z", "2026-03-20T15:00:00Z");
+        check_slots(days, 28, "2026-03-07", 46);
         assert_eq!(
-            around,
+            closes_and_posts("2026-03-07T16:00:00Z", "2026-03-09T22:00:00Z"),
             [
                 "2026-03-07T16:05:00Z Close(Day(2026-03-06))",
                 "2026-03-07T22:00:00Z Post(Day(2026-03-06))",
@@ -197,20 +204,9 @@ mod tests {
     #[test]
     fn a_month_across_fall_back() {
         let days = check_month("2026-10-15T15:00:00Z", "2026-11-14T16:00:00Z");
-        assert_eq!(days.len(), 30);
-        for (day, slots) in days {
-            let want = if day == "2026-10-31" { 50 } else { 48 };
-            assert_eq!(slots, want, "{day}");
-        }
-        let s = Schedule::new(Settings::default());
-        let around: Vec<String> = s
-            .events(at("2026-10-31T15:00:00Z"), at("2026-11-02T23:00:00Z"))
-            .into_iter()
-            .filter(|(_, e)| !matches!(e, Event::Collect(_)))
-            .map(|(t, e)| format!("{t:?} {e:?}"))
-            .collect();
+        check_slots(days, 30, "2026-10-31", 50);
         assert_eq!(
-            around,
+            closes_and_posts("2026-10-31T15:00:00Z", "2026-11-02T23:00:00Z"),
             [
                 "2026-10-31T15:05:00Z Close(Day(2026-10-30))",
                 "2026-10-31T21:00:00Z Post(Day(2026-10-30))",
