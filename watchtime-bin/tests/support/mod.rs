@@ -142,6 +142,11 @@ impl Site {
         self.env.insert(var.to_owned(), value.to_owned());
     }
 
+    /// Stops setting a variable.
+    pub fn unset(&mut self, var: &str) {
+        self.env.remove(var);
+    }
+
     /// Configures X against `fake` (API root and the four credentials).
     pub fn x(&mut self, fake: &XFake) {
         self.set("WATCHTIME_TWITTER_API_URL", &fake.uri());
