@@ -309,4 +309,50 @@ async fn every_mention_is_answered_exactly_once() {
     assert_eq!(m.status_requests().await, m_want.len());
     assert_eq!(x.replies().len(), x_want.len());
     assert_eq!(m.created().len(), m_want.len());
+
+    // New mentions within the hour: viewer0 has had three answers already, a newcomer none.
+    let newer = |i: usize| posted_at(&Ask::new("", ""), 200 + i);
+    x.add_mentions(vec![
+        FakeMention::new(
+            x_id(200),
+            &x_author_id("viewer0"),
+            "viewer0",
+            "@watchtime_bot Fortnite",
+        )
+        .at(newer(0)),
+        FakeMention::new(
+            x_id(201),
+            &x_author_id("newcomer"),
+            "newcomer",
+            "@watchtime_bot Fortnite",
+        )
+        .at(newer(1)),
+    ]);
+    for (i, (id, author)) in [("3000", "viewer0"), ("3001", "newcomer")]
+        .iter()
+        .enumerate()
+    {
+        let acct = format!("{author}@other.example");
+        let status = mastodon_status(200 + i);
+        m.add_mention(newer(i), (id, &status), &acct, &html("@watchtime Fortnite"));
+    }
+    let third = site.run(BOTH, &["answer"]).await.ok();
+    for platform in ["twitter", "mastodon"] {
+        assert_eq!(
+            summary(&third, platform),
+            format!(
+                "{platform}: 2 mentions read, 1 answered, 0 how-to replies, 1 skipped, 0 unfinished"
+            )
+        );
+    }
+    assert_eq!(
+        x.replies().last().unwrap().reply_to,
+        Some(x_id(201).to_string())
+    );
+    assert_eq!(
+        m.replies().last().unwrap().in_reply_to(),
+        Some(mastodon_status(201).as_str())
+    );
+    assert_eq!(x.count(Route::Tweets).await, x_want.len() + 1);
+    assert_eq!(m.status_requests().await, m_want.len() + 1);
 }

@@ -192,6 +192,26 @@ impl MastodonFake {
         self.mention_with_visibility(id, status_id, acct, content, "public")
     }
 
+    /// Adds a public mention posted `at` in a running scenario (new mentions between two
+    /// rounds of answering).
+    pub fn add_mention(
+        &self,
+        at: DateTime<Utc>,
+        (id, status_id): (&str, &str),
+        acct: &str,
+        content: &str,
+    ) {
+        let n = server::notification(
+            id,
+            status_id,
+            (&account_id(acct), acct),
+            content,
+            "public",
+            at,
+        );
+        self.state().notifications.push(n);
+    }
+
     /// A mention with a given status visibility (`public`, `unlisted`, `private`, `direct`).
     #[must_use]
     pub fn mention_with_visibility(

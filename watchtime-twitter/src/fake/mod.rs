@@ -275,6 +275,11 @@ impl XFake {
         self
     }
 
+    /// Adds mentions in a running scenario (new mentions between two rounds of answering).
+    pub fn add_mentions(&self, mentions: Vec<FakeMention>) {
+        self.state().mentions.extend(mentions);
+    }
+
     /// A post the account made earlier (for the duplicate rule). Not in [`XFake::posts`].
     #[must_use]
     pub fn with_tweet(self, text: &str) -> Self {
