@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
+mod chaos;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use support::{Chaos, ChaosPublisher, ChaosSource, ChaosTimer, RecordingPublisher, TimedMentions};
+use chaos::{Chaos, ChaosPublisher, ChaosSource, ChaosTimer, RecordingPublisher, TimedMentions};
 use tokio::sync::watch;
 use watchtime_bin::daemon::{Daemon, Metrics, Timer, VirtualTimer};
 use watchtime_bin::sim::SimulatedTwitch;
@@ -275,7 +275,7 @@ async fn a_sweep_that_outlasts_its_slot_skips_the_next() {
     let start = at("2026-11-26T20:00:00Z");
     let clock = Arc::new(ManualClock::new(start));
     let twitch = Arc::new(SimulatedTwitch::new(3, 300, clock.clone()));
-    let slow = Arc::new(support::SlowSource::new(
+    let slow = Arc::new(chaos::SlowSource::new(
         twitch,
         clock.clone(),
         Duration::minutes(40),

@@ -20,12 +20,17 @@
 //! - Discord has no idempotency key for webhooks. A send that may have gone out (a timeout, a
 //!   5xx) is not repeated; the core's outbox holds it for an operator instead of risking a
 //!   double post. Rate limits (`retry_after`) are waited out and retried.
+//!
+//! With the `fake` feature, [`fake::DiscordFake`] models a channel webhook on a local wiremock
+//! server, for tests of anything that posts to Discord.
 
 #![deny(missing_docs)]
 
 mod client;
 mod config;
 mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
 mod http;
 
 pub use client::{DiscordClient, PLATFORM};

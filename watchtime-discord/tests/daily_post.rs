@@ -6,11 +6,12 @@
 mod support;
 
 use serde_json::Value;
-use support::{DiscordFake, post};
+use support::post;
 use watchtime_core::message::{DayRankings, PostKind, Spotlight, daily_post};
 use watchtime_core::ranking::RankingEntry;
 use watchtime_core::totals::{Coverage, Totals};
 use watchtime_core::{Day, Kind, Publisher};
+use watchtime_discord::fake::DiscordFake;
 
 fn entry(rank: u32, kind: Kind, name: &str, viewer_minutes: u64) -> RankingEntry {
     RankingEntry {

@@ -11,8 +11,9 @@ mod support;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use support::{DiscordFake, Fault, WEBHOOK_TOKEN, post};
+use support::post;
 use watchtime_core::Publisher;
+use watchtime_discord::fake::{DiscordFake, Fault, WEBHOOK_TOKEN};
 use watchtime_discord::{DiscordClient, DiscordConfig};
 
 #[derive(Clone, Default)]

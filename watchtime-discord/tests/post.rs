@@ -7,11 +7,12 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{DiscordFake, Fault, WEBHOOK_ID, WEBHOOK_TOKEN, post};
+use support::post;
 use watchtime_core::Error;
 use watchtime_core::message::TextLimit;
 use watchtime_core::ports::{Delivery, Mention, PublishError, Publisher, Redelivery};
 use watchtime_core::retry::RetryPolicy;
+use watchtime_discord::fake::{DiscordFake, Fault, WEBHOOK_ID, WEBHOOK_TOKEN};
 use watchtime_discord::{DiscordClient, DiscordConfig};
 
 fn message_id(fake: &DiscordFake, i: usize) -> String {

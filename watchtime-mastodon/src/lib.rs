@@ -26,6 +26,9 @@
 //!   [`html_to_text`].
 //! - Rate limits (300 requests per 5 minutes by default) are honoured from
 //!   `X-RateLimit-Reset`, which Mastodon sends as an ISO 8601 time.
+//!
+//! With the `fake` feature, [`fake::MastodonFake`] models an instance on a local wiremock
+//! server, for tests of anything that posts to Mastodon or answers its mentions.
 
 #![deny(missing_docs)]
 
@@ -33,6 +36,8 @@ mod api;
 mod client;
 mod config;
 mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
 mod html;
 mod http;
 mod mentions;

@@ -6,12 +6,13 @@
 mod support;
 
 use serde_json::Value;
-use support::{MastodonFake, post};
+use support::post;
 use unicode_segmentation::UnicodeSegmentation;
 use watchtime_core::message::{DayRankings, PostKind, Spotlight, daily_post};
 use watchtime_core::ranking::RankingEntry;
 use watchtime_core::totals::{Coverage, Totals};
 use watchtime_core::{Day, Kind, Publisher};
+use watchtime_mastodon::fake::MastodonFake;
 
 fn entry(rank: u32, kind: Kind, name: &str, viewer_minutes: u64) -> RankingEntry {
     RankingEntry {

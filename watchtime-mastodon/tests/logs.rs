@@ -11,9 +11,10 @@ mod support;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use support::{Fault, MastodonFake, TOKEN, post};
+use support::post;
 use watchtime_core::{MentionSource, Publisher};
 use watchtime_mastodon::MastodonClient;
+use watchtime_mastodon::fake::{Fault, MastodonFake, TOKEN};
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);

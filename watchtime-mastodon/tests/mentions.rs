@@ -3,15 +3,13 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
-mod support;
-
 use std::time::Duration;
 
 use chrono::TimeZone;
 use serde_json::json;
-use support::{BOT_ID, Fault, MastodonFake};
 use watchtime_core::ports::OutboxStore;
 use watchtime_core::{MemoryStore, MentionSource, Settings, bot};
+use watchtime_mastodon::fake::{BOT_ID, Fault, MastodonFake};
 
 const NOTIFICATIONS: &str = "/api/v1/notifications";
 

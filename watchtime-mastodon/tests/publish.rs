@@ -6,11 +6,12 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{Fault, MastodonFake, TOKEN, post};
+use support::post;
 use watchtime_core::Error;
 use watchtime_core::message::{CountRule, TextLimit};
 use watchtime_core::ports::{Delivery, Mention, PublishError, Publisher, Redelivery};
 use watchtime_core::retry::RetryPolicy;
+use watchtime_mastodon::fake::{Fault, MastodonFake, TOKEN};
 use watchtime_mastodon::{MastodonClient, MastodonConfig, MastodonError, Visibility};
 
 const STATUSES: &str = "/api/v1/statuses";

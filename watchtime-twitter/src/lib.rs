@@ -30,12 +30,17 @@
 //! automatically. X's duplicate-content refusal is reported as
 //! [`Delivery::AlreadyPosted`](watchtime_core::ports::Delivery::AlreadyPosted), which makes a
 //! later retry of an unknown attempt safe.
+//!
+//! With the `fake` feature, [`fake::XFake`] models the X API v2 on a local wiremock server,
+//! for tests of anything that posts to X or answers its mentions.
 
 #![deny(missing_docs)]
 
 mod client;
 mod config;
 mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
 mod mentions;
 mod oauth;
 mod transport;

@@ -2,15 +2,15 @@
 
 #![allow(clippy::unwrap_used)] // Tests may unwrap: a panic is a failure with its reason.
 
-mod support;
-
 use std::collections::HashMap;
 use std::time::{Duration, UNIX_EPOCH};
 
-use support::{BOT_HANDLE, BOT_ID, FakeMention, Route, XFake, client_forbidden_body};
 use watchtime_core::Error;
 use watchtime_core::ports::MentionSource;
 use watchtime_twitter::TwitterClient;
+use watchtime_twitter::fake::{
+    BOT_HANDLE, BOT_ID, FakeMention, Route, XFake, client_forbidden_body,
+};
 
 const BASE: u64 = 1_861_000_000_000_000_000;
 
@@ -66,8 +66,7 @@ async fn backlog_over_two_pages_comes_oldest_first_with_the_newest_as_cursor() {
     assert_eq!(first.author_handle, "viewer1");
     assert_eq!(first.text, format!("@{BOT_HANDLE} game 1"));
     assert_eq!(first.reply_prefix, "@viewer1 ");
-    let sent: chrono::DateTime<chrono::Utc> = backlog(1)[0].created_at.parse().unwrap();
-    assert_eq!(first.created_at, sent);
+    assert_eq!(first.created_at, backlog(1)[0].created_at);
     // One users/me, then exactly two pages: the second asks for the first page's token.
     assert_eq!(x.count(Route::Me).await, 1);
     let pages = x.requests(Route::Mentions).await;

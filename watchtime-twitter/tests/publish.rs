@@ -2,18 +2,16 @@
 
 #![allow(clippy::unwrap_used)] // Tests may unwrap: a panic is a failure with its reason.
 
-mod support;
-
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use secrecy::SecretString;
 use serde_json::json;
-use support::{FakeMention, Route, StoredTweet, XFake, oauth1_permissions_body};
 use watchtime_core::Error;
 use watchtime_core::message::TextLimit;
 use watchtime_core::ports::{Delivery, Mention, Post, PublishError, Publisher, Redelivery};
 use watchtime_core::retry::RetryPolicy;
 use watchtime_twitter::TwitterClient;
+use watchtime_twitter::fake::{FakeMention, Route, StoredTweet, XFake, oauth1_permissions_body};
 
 fn post(text: &str) -> Post {
     Post {

@@ -2,16 +2,14 @@
 
 #![allow(clippy::unwrap_used)] // Tests may unwrap: a panic is a failure with its reason.
 
-mod support;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use secrecy::SecretString;
-use support::{BOT_HANDLE, FakeMention, Route, SECRETS, XFake};
 use tracing_subscriber::fmt::MakeWriter;
 use watchtime_core::ports::{MentionSource, Post, Publisher};
 use watchtime_twitter::TwitterClient;
+use watchtime_twitter::fake::{BOT_HANDLE, FakeMention, Route, SECRETS, XFake};
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);

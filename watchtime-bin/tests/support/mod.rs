@@ -1,420 +1,252 @@
-//! Test doubles for the daemon: a kill switch at chosen instants, wrappers that die mid-step,
-//! publishers that record what they receive, and mentions that arrive over time.
+//! Shared by the end-to-end tests of publishing: a day of data in a fresh SQLite file, the three
+//! platform fakes, and the built `watchtime` run against them.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, dead_code)] // test scaffolding: each test binary uses a part
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
-use chrono::{DateTime, Duration, Utc};
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use tokio::sync::{Notify, watch};
-use watchtime_bin::daemon::{Timer, VirtualTimer};
-use watchtime_core::message::TextLimit;
-use watchtime_core::ports::{
-    Delivery, Mention, MentionPage, MentionSource, Post, PublishError, Publisher, Redelivery,
-    TwitchSource,
-};
-use watchtime_core::time::{Clock, ManualClock};
-use watchtime_core::{Result, Snapshot};
+use chrono::{DateTime, Utc};
+use watchtime_bin::sim::SimulatedTwitch;
+use watchtime_core::outbox::{OutboxEntry, OutboxKey};
+use watchtime_core::prelude::*;
+use watchtime_core::time::ManualClock;
+use watchtime_core::{DayCalendar, jsonl};
+use watchtime_discord::fake::DiscordFake;
+use watchtime_mastodon::fake::MastodonFake;
+use watchtime_sqlite::SqliteStore;
+use watchtime_twitter::fake::{self as x, XFake};
 
-/// A kill switch: the `n`-th crash point passed never returns, and [`Chaos::killed`] resolves,
-/// so the test drops the daemon exactly there, as if the process died.
-#[derive(Debug)]
-pub struct Chaos {
-    remaining: AtomicU64,
-    dead: AtomicBool,
-    notify: Notify,
-}
+/// The day every scenario publishes.
+pub const DAY: &str = "2026-11-25";
+/// "Now" for posting and answering: 14:30 in Los Angeles the day after [`DAY`].
+pub const NOW: &str = "2026-11-26T22:30:00Z";
 
-impl Chaos {
-    /// Dies at the `points`-th crash point (`u64::MAX`: never).
-    pub fn new(points: u64) -> Self {
-        Chaos {
-            remaining: AtomicU64::new(points),
-            dead: AtomicBool::new(false),
-            notify: Notify::new(),
-        }
-    }
-
-    /// A crash point.
-    pub async fn point(&self) {
-        if !self.dead.load(Ordering::SeqCst) && self.remaining.fetch_sub(1, Ordering::SeqCst) == 1 {
-            self.dead.store(true, Ordering::SeqCst);
-            self.notify.notify_one();
-        }
-        if self.dead.load(Ordering::SeqCst) {
-            std::future::pending::<()>().await;
-        }
-    }
-
-    /// Resolves when a crash point has been reached.
-    pub async fn killed(&self) {
-        while !self.dead.load(Ordering::SeqCst) {
-            self.notify.notified().await;
-        }
-    }
-}
-
-/// A virtual timer that is a crash point at every sleep and stops the daemon at `end`.
-#[derive(Debug)]
-pub struct ChaosTimer {
-    inner: VirtualTimer,
-    chaos: Arc<Chaos>,
-    end: DateTime<Utc>,
-    stop: watch::Sender<bool>,
-}
-
-impl ChaosTimer {
-    pub fn new(
-        inner: VirtualTimer,
-        chaos: Arc<Chaos>,
-        end: DateTime<Utc>,
-        stop: watch::Sender<bool>,
-    ) -> Self {
-        ChaosTimer {
-            inner,
-            chaos,
-            end,
-            stop,
-        }
-    }
-}
-
-#[async_trait]
-impl Timer for ChaosTimer {
-    fn now(&self) -> DateTime<Utc> {
-        self.inner.now()
-    }
-
-    async fn sleep_until(&self, t: DateTime<Utc>) {
-        self.chaos.point().await;
-        if t >= self.end {
-            self.inner.sleep_until(self.end).await;
-            let _ = self.stop.send(true);
-            std::future::pending::<()>().await;
-        }
-        self.inner.sleep_until(t).await;
-    }
-}
-
-/// A source that can die before or after a sweep.
-#[derive(Debug)]
-pub struct ChaosSource {
-    inner: Arc<dyn TwitchSource>,
-    chaos: Arc<Chaos>,
-}
-
-impl ChaosSource {
-    pub fn new(inner: Arc<dyn TwitchSource>, chaos: Arc<Chaos>) -> Self {
-        ChaosSource { inner, chaos }
-    }
-}
-
-#[async_trait]
-impl TwitchSource for ChaosSource {
-    async fn snapshot(&self, min_viewers: u32) -> Result<Snapshot> {
-        self.chaos.point().await;
-        let snapshot = self.inner.snapshot(min_viewers).await;
-        self.chaos.point().await;
-        snapshot
-    }
-}
-
-/// A source whose first `n` sweeps take `delay` of virtual time.
-#[derive(Debug)]
-pub struct SlowSource {
-    inner: Arc<dyn TwitchSource>,
-    clock: Arc<ManualClock>,
-    delay: Duration,
-    slow: AtomicU64,
-}
-
-impl SlowSource {
-    pub fn new(
-        inner: Arc<dyn TwitchSource>,
-        clock: Arc<ManualClock>,
-        delay: Duration,
-        n: u64,
-    ) -> Self {
-        SlowSource {
-            inner,
-            clock,
-            delay,
-            slow: AtomicU64::new(n),
-        }
-    }
-}
-
-#[async_trait]
-impl TwitchSource for SlowSource {
-    async fn snapshot(&self, min_viewers: u32) -> Result<Snapshot> {
-        let snapshot = self.inner.snapshot(min_viewers).await;
-        if self.slow.load(Ordering::SeqCst) > 0 {
-            self.slow.fetch_sub(1, Ordering::SeqCst);
-            self.clock.advance(self.delay);
-        }
-        snapshot
-    }
-}
-
-/// A publisher that can die before or after the platform receives a post.
-#[derive(Debug)]
-pub struct ChaosPublisher {
-    inner: Arc<RecordingPublisher>,
-    chaos: Arc<Chaos>,
-}
-
-impl ChaosPublisher {
-    pub fn new(inner: Arc<RecordingPublisher>, chaos: Arc<Chaos>) -> Self {
-        ChaosPublisher { inner, chaos }
-    }
-}
-
-#[async_trait]
-impl Publisher for ChaosPublisher {
-    fn platform(&self) -> &str {
-        self.inner.platform()
-    }
-    fn text_limit(&self) -> TextLimit {
-        self.inner.text_limit()
-    }
-    fn redelivery(&self) -> Redelivery {
-        self.inner.redelivery()
-    }
-    async fn post(&self, post: &Post) -> std::result::Result<Delivery, PublishError> {
-        self.chaos.point().await;
-        let delivery = self.inner.post(post).await;
-        self.chaos.point().await;
-        delivery
-    }
-    async fn reply(
-        &self,
-        mention: &Mention,
-        post: &Post,
-    ) -> std::result::Result<Delivery, PublishError> {
-        self.chaos.point().await;
-        let delivery = self.inner.reply(mention, post).await;
-        self.chaos.point().await;
-        delivery
-    }
-}
-
-#[derive(Clone, Debug)]
-struct Received {
-    key: String,
-    text: String,
-    at: DateTime<Utc>,
-}
-
-/// A platform that records every post. With [`Redelivery::Deduplicated`] it behaves like
-/// Mastodon's idempotency keys: a repeated key posts nothing and answers with the first id.
-#[derive(Debug)]
-pub struct RecordingPublisher {
-    name: String,
-    redelivery: Redelivery,
-    clock: Arc<ManualClock>,
-    received: Mutex<Vec<Received>>,
-}
-
-impl RecordingPublisher {
-    pub fn new(name: &str, redelivery: Redelivery, clock: Arc<ManualClock>) -> Self {
-        RecordingPublisher {
-            name: name.into(),
-            redelivery,
-            clock,
-            received: Mutex::new(Vec::new()),
-        }
-    }
-
-    fn receive(&self, post: &Post) -> Delivery {
-        let mut received = self.received.lock().unwrap();
-        if matches!(self.redelivery, Redelivery::Deduplicated { .. })
-            && let Some(i) = received.iter().position(|r| r.key == post.idempotency_key)
-        {
-            return Delivery::AlreadyPosted(Some(format!("{}-{i}", self.name)));
-        }
-        received.push(Received {
-            key: post.idempotency_key.clone(),
-            text: post.text.clone(),
-            at: self.clock.now(),
-        });
-        Delivery::Posted(format!("{}-{}", self.name, received.len() - 1))
-    }
-
-    fn items(&self, prefix: &str) -> Vec<(String, String)> {
-        let head = format!("watchtime:{}:{prefix}", self.name);
-        self.received
-            .lock()
-            .unwrap()
-            .iter()
-            .filter_map(|r| {
-                r.key
-                    .strip_prefix(&head)
-                    .map(|k| (k.to_owned(), r.text.clone()))
-            })
-            .collect()
-    }
-
-    /// Daily posts by outbox item (`post/<day>/<kind>`), each once.
-    pub fn unique_posts(&self) -> BTreeMap<String, String> {
-        self.items("post/")
-            .into_iter()
-            .map(|(k, t)| (format!("post/{k}"), t))
-            .collect()
-    }
-
-    /// Replies by mention id.
-    pub fn unique_replies(&self) -> BTreeMap<String, String> {
-        self.items("reply/").into_iter().collect()
-    }
-
-    /// Posts received more than once.
-    pub fn duplicate_posts(&self) -> usize {
-        let all = self.items("post/");
-        all.len() - all.iter().map(|(k, _)| k).collect::<BTreeSet<_>>().len()
-    }
-
-    /// Replies received more than once.
-    pub fn duplicate_replies(&self) -> usize {
-        let all = self.items("reply/");
-        all.len() - all.iter().map(|(k, _)| k).collect::<BTreeSet<_>>().len()
-    }
-
-    /// When each daily post arrived.
-    pub fn post_times(&self) -> Vec<DateTime<Utc>> {
-        self.received
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|r| r.key.contains(":post/"))
-            .map(|r| r.at)
-            .collect()
-    }
-}
-
-#[async_trait]
-impl Publisher for RecordingPublisher {
-    fn platform(&self) -> &str {
-        &self.name
-    }
-    fn text_limit(&self) -> TextLimit {
-        TextLimit::X
-    }
-    fn redelivery(&self) -> Redelivery {
-        self.redelivery
-    }
-    async fn post(&self, post: &Post) -> std::result::Result<Delivery, PublishError> {
-        assert!(
-            TextLimit::X.fits(&post.text),
-            "over the limit: {}",
-            post.text
-        );
-        Ok(self.receive(post))
-    }
-    async fn reply(
-        &self,
-        _mention: &Mention,
-        post: &Post,
-    ) -> std::result::Result<Delivery, PublishError> {
-        assert!(
-            TextLimit::X.fits(&post.text),
-            "over the limit: {}",
-            post.text
-        );
-        Ok(self.receive(post))
-    }
-}
-
-/// Mentions arriving over time: each becomes visible once the clock passes its `created_at`.
-#[derive(Debug)]
-pub struct TimedMentions {
-    platform: String,
-    clock: Arc<ManualClock>,
-    mentions: Vec<Mention>,
-}
-
-const QUESTIONS: &[&str] = &[
-    "@bot Just Chatting",
-    "@bot @friend streamer nobody week",
-    "@bot",
-    "@bot '); DROP TABLE outbox;--",
-    "@bot Grand Theft Auto V today",
-    "@bot minecarft",
+/// Every variable the binary reads that a test must control.
+const CONTROLLED: &[&str] = &[
+    "DATABASE_URL",
+    "WATCHTIME_CONFIG",
+    "WATCHTIME_PUBLISHER",
+    "WATCHTIME_NOW",
+    "WATCHTIME_TWITTER_API_URL",
+    "TWITTER_CONSUMER_KEY",
+    "TWITTER_CONSUMER_SECRET",
+    "TWITTER_ACCESS_TOKEN",
+    "TWITTER_ACCESS_TOKEN_SECRET",
+    "MASTODON_BASE_URL",
+    "MASTODON_ACCESS_TOKEN",
+    "DISCORD_WEBHOOK_URL",
+    "RUST_LOG",
 ];
 
-impl TimedMentions {
-    /// `count` mentions spread over `[start, start + span)`, every seventh by the bot itself.
-    pub fn spread(
-        platform: &str,
-        start: DateTime<Utc>,
-        span: Duration,
-        count: u32,
-        seed: u64,
-        clock: Arc<ManualClock>,
-    ) -> Self {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
-        let mut times: Vec<DateTime<Utc>> = (0..count)
-            .map(|_| start + Duration::seconds(rng.random_range(0..span.num_seconds())))
-            .collect();
-        times.sort();
-        let mentions = times
-            .into_iter()
-            .enumerate()
-            .map(|(i, created_at)| Mention {
-                id: format!("{}", 1000 + i),
-                author_id: if i % 7 == 6 {
-                    "bot".into()
-                } else {
-                    format!("user{i}")
-                },
-                author_handle: format!("user{i}"),
-                text: QUESTIONS[i % QUESTIONS.len()].into(),
-                created_at,
-                reply_prefix: String::new(),
-            })
-            .collect();
-        TimedMentions {
-            platform: platform.into(),
-            clock,
-            mentions,
+/// A temporary directory holding `watchtime.db` with [`DAY`] imported and closed.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+    env: BTreeMap<String, String>,
+}
+
+/// What one run printed, and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
     }
 
-    /// The ids that deserve a reply by `now`: visible, and not by the bot.
-    pub fn answerable_ids(&self, now: DateTime<Utc>) -> BTreeSet<String> {
-        self.mentions
-            .iter()
-            .filter(|m| m.created_at <= now && m.author_id != "bot")
-            .map(|m| m.id.clone())
+    /// Panics with everything printed unless the run succeeded.
+    pub fn ok(self) -> Run {
+        assert_eq!(self.code, Some(0), "{self:#?}");
+        self
+    }
+
+    /// The outcome lines of `post` ("<platform> <day> <kind>: <outcome>"), by (platform, kind).
+    pub fn outcomes(&self) -> BTreeMap<(String, String), String> {
+        self.stderr
+            .lines()
+            .filter_map(|line| {
+                let (head, outcome) = line.split_once(": ")?;
+                let [platform, day, kind] = head.split(' ').collect::<Vec<_>>()[..] else {
+                    return None;
+                };
+                (day == DAY).then(|| ((platform.into(), kind.into()), outcome.into()))
+            })
             .collect()
+    }
+
+    /// The outcome of one post, panicking with the output when it is missing.
+    pub fn outcome(&self, platform: &str, kind: &str) -> String {
+        self.outcomes()
+            .remove(&(platform.to_owned(), kind.to_owned()))
+            .unwrap_or_else(|| panic!("no outcome for {platform} {kind}: {self:#?}"))
     }
 }
 
-#[async_trait]
-impl MentionSource for TimedMentions {
-    fn platform(&self) -> &str {
-        &self.platform
-    }
-    async fn own_account_id(&self) -> Result<String> {
-        Ok("bot".into())
-    }
-    async fn mentions_since(&self, cursor: Option<&str>) -> Result<MentionPage> {
-        let after: u64 = cursor.and_then(|c| c.parse().ok()).unwrap_or(0);
-        let now = self.clock.now();
-        let page: Vec<Mention> = self
-            .mentions
-            .iter()
-            .filter(|m| m.created_at <= now && m.id.parse::<u64>().unwrap() > after)
-            .cloned()
-            .collect();
-        Ok(MentionPage {
-            cursor: page.last().map(|m| m.id.clone()),
-            mentions: page,
-            more: false,
+/// The three daily posts, in the order they go out.
+pub const KINDS: [&str; 3] = ["top-games", "top-streamers", "spotlight"];
+
+/// A day of simulated snapshots of [`DAY`] (48 slots, seed 7, 3,000 channels) as JSON Lines.
+fn snapshot_file(dir: &Path) -> PathBuf {
+    let start = DayCalendar::LOS_ANGELES_8AM.start_of(DAY.parse().unwrap());
+    let clock = Arc::new(ManualClock::new(start));
+    let sim = SimulatedTwitch::new(7, 3_000, clock);
+    let lines: Vec<String> = (0..48)
+        .map(|i| {
+            let at = start + chrono::Duration::minutes(30 * i) + chrono::Duration::seconds(5);
+            jsonl::to_line(&sim.snapshot_at(at, 0))
         })
+        .collect();
+    let path = dir.join("snapshots.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+impl Site {
+    /// A fresh directory with [`DAY`] imported (and closed by the import) into `watchtime.db`.
+    pub fn new() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let file = snapshot_file(dir.path());
+        let mut site = Site {
+            dir,
+            env: BTreeMap::new(),
+        };
+        let import = site.run_blocking(
+            &[("WATCHTIME_NOW", "2026-11-27T00:00:00Z")],
+            &["import", file.to_str().unwrap()],
+        );
+        let import = import.ok();
+        assert!(
+            import
+                .stdout
+                .contains("closed 2026-11-25: 48 of 48 snapshots"),
+            "{import:#?}"
+        );
+        site.set("WATCHTIME_NOW", NOW);
+        site.set("RUST_LOG", "warn");
+        site
     }
+
+    /// Sets a variable for every later run.
+    pub fn set(&mut self, var: &str, value: &str) {
+        self.env.insert(var.to_owned(), value.to_owned());
+    }
+
+    /// Stops setting a variable.
+    pub fn unset(&mut self, var: &str) {
+        self.env.remove(var);
+    }
+
+    /// Configures X against `fake` (API root and the four credentials).
+    pub fn x(&mut self, fake: &XFake) {
+        self.set("WATCHTIME_TWITTER_API_URL", &fake.uri());
+        self.set("TWITTER_CONSUMER_KEY", x::CONSUMER_KEY);
+        self.set("TWITTER_CONSUMER_SECRET", x::CONSUMER_SECRET);
+        self.set("TWITTER_ACCESS_TOKEN", x::ACCESS_TOKEN);
+        self.set("TWITTER_ACCESS_TOKEN_SECRET", x::ACCESS_TOKEN_SECRET);
+    }
+
+    /// Configures Mastodon against `fake`.
+    pub fn mastodon(&mut self, fake: &MastodonFake) {
+        self.set("MASTODON_BASE_URL", &fake.uri());
+        self.set("MASTODON_ACCESS_TOKEN", watchtime_mastodon::fake::TOKEN);
+    }
+
+    /// Configures Discord against `fake`.
+    pub fn discord(&mut self, fake: &DiscordFake) {
+        self.set("DISCORD_WEBHOOK_URL", &fake.webhook_url());
+    }
+
+    /// The command with this site's directory and variables, and nothing else the tests control.
+    pub fn command(&self, extra_env: &[(&str, &str)], args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_watchtime"));
+        cmd.args(args).current_dir(self.dir.path());
+        for var in CONTROLLED {
+            cmd.env_remove(var).env_remove(format!("{var}_FILE"));
+        }
+        cmd.envs(&self.env);
+        cmd.envs(extra_env.iter().copied());
+        cmd
+    }
+
+    fn run_blocking(&self, extra_env: &[(&str, &str)], args: &[&str]) -> Run {
+        Run::from(self.command(extra_env, args).output().unwrap())
+    }
+
+    /// Runs `watchtime ARGS` to the end; the fakes keep serving from this test's runtime.
+    pub async fn run(&self, extra_env: &[(&str, &str)], args: &[&str]) -> Run {
+        let mut cmd = self.command(extra_env, args);
+        let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+            .await
+            .unwrap();
+        Run::from(out)
+    }
+
+    /// Starts `watchtime ARGS`, waits until `sent()` says the platform has the first post (the
+    /// send happened, its answer is held by the fake), then kills the process: a crash between
+    /// send and record.
+    pub async fn run_killed_after(
+        &self,
+        extra_env: &[(&str, &str)],
+        args: &[&str],
+        sent: impl Fn() -> bool,
+    ) -> Run {
+        let mut child: Child = self
+            .command(extra_env, args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while !sent() {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the platform never received the post"
+            );
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the process ended before the platform received the post"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        child.kill().unwrap();
+        Run::from(child.wait_with_output().unwrap())
+    }
+
+    /// The SQLite store of this site, opened beside the binary (WAL lets both read).
+    pub async fn store(&self) -> SqliteStore {
+        let url = format!(
+            "sqlite://{}",
+            self.dir.path().join("watchtime.db").display()
+        );
+        SqliteStore::connect(&url).await.unwrap()
+    }
+
+    /// The outbox entry of one daily post on one platform.
+    pub async fn post_entry(&self, platform: &str, kind: &str) -> Option<OutboxEntry> {
+        let key = OutboxKey {
+            platform: platform.to_owned(),
+            item: format!("post/{DAY}/{kind}"),
+        };
+        let store = self.store().await;
+        let entry = store.outbox_entry(&key).await.unwrap();
+        store.close().await;
+        entry
+    }
+}
+
+/// [`NOW`] moved by `minutes`, as RFC 3339.
+pub fn now_plus(minutes: i64) -> String {
+    let now: DateTime<Utc> = NOW.parse().unwrap();
+    (now + chrono::Duration::minutes(minutes)).to_rfc3339()
 }

@@ -1,0 +1,515 @@
+//! `watchtime post` end to end against fakes of X, Mastodon and Discord: three posts per
+//! platform, each once, within the platform's limit, through rate limits, server errors and a
+//! crash between send and record.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use support::{DAY, KINDS, Site, now_plus};
+use watchtime_core::message::TextLimit;
+use watchtime_core::outbox::OutboxState;
+use watchtime_discord::fake::{DiscordFake, Fault as DiscordFault};
+use watchtime_mastodon::fake::{Fault as MastodonFault, MastodonFake};
+use watchtime_twitter::fake::{Fault as XFault, Route, XFake};
+
+const ALL: &[(&str, &str)] = &[("WATCHTIME_PUBLISHER", "twitter,mastodon,discord")];
+
+async fn fakes() -> (XFake, MastodonFake, DiscordFake) {
+    (
+        XFake::start().await,
+        MastodonFake::start().await,
+        DiscordFake::start().await,
+    )
+}
+
+fn configure(site: &mut Site, x: &XFake, m: &MastodonFake, d: &DiscordFake) {
+    site.x(x);
+    site.mastodon(m);
+    site.discord(d);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_posts_on_each_platform_once_within_its_limit() {
+    let mut site = Site::new();
+    // Top 20: more than X's 280 weighted characters hold, so each platform gets its own fit.
+    site.set("WATCHTIME_TOP", "20");
+    let (x, m, d) = fakes().await;
+    configure(&mut site, &x, &m, &d);
+
+    let first = site.run(ALL, &["post", DAY]).await.ok();
+    for platform in ["twitter", "mastodon", "discord"] {
+        for kind in KINDS {
+            let outcome = first.outcome(platform, kind);
+            assert!(
+                outcome.starts_with("sent (id "),
+                "{platform} {kind}: {outcome}"
+            );
+        }
+    }
+
+    // X: three signed posts, each within 280 weighted characters, none a reply.
+    let tweets = x.posts();
+    assert_eq!(tweets.len(), 3);
+    assert!(tweets.iter().all(|t| t.reply_to.is_none()));
+    for t in &tweets {
+        let n = TextLimit::X.count(&t.text);
+        assert!(n <= 280, "{n}: {}", t.text);
+    }
+    assert!(x.refusals().is_empty(), "{:?}", x.refusals());
+    assert_eq!(x.count(Route::Tweets).await, 3);
+    assert_eq!(x.total_requests().await, 3);
+
+    // Mastodon: three statuses within the instance's 500 graphemes, each with its own key.
+    let statuses = m.created();
+    assert_eq!(statuses.len(), 3);
+    for s in &statuses {
+        let n = TextLimit::MASTODON_DEFAULT.count(s.text());
+        assert!(n <= 500, "{n}: {}", s.text());
+        assert_eq!(s.visibility(), "public");
+    }
+    let keys: Vec<&str> = statuses.iter().map(|s| s.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        KINDS
+            .iter()
+            .map(|k| format!("watchtime:mastodon:post/{DAY}/{k}"))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(m.status_requests().await, 3);
+
+    // Discord: three messages within 2000 characters.
+    let messages = d.texts();
+    assert_eq!(messages.len(), 3);
+    for text in &messages {
+        assert!(TextLimit::DISCORD.count(text) <= 2000, "{text}");
+    }
+    assert_eq!(d.executions().await, 3);
+
+    // Each platform has its own outbox rows, holding the platform's own ids.
+    let ids = [
+        (
+            "twitter",
+            tweets.iter().map(|t| t.id.clone()).collect::<Vec<_>>(),
+        ),
+        ("mastodon", statuses.iter().map(|s| s.id.clone()).collect()),
+        (
+            "discord",
+            d.messages()
+                .iter()
+                .map(|m| m["id"].as_str().unwrap().to_owned())
+                .collect(),
+        ),
+    ];
+    for (platform, ids) in &ids {
+        for (kind, id) in KINDS.iter().zip(ids) {
+            let entry = site.post_entry(platform, kind).await.unwrap();
+            assert_eq!(entry.state, OutboxState::Sent, "{entry:?}");
+            assert_eq!(entry.remote_id.as_deref(), Some(id.as_str()), "{entry:?}");
+            assert_eq!(entry.attempts, 1, "{entry:?}");
+        }
+    }
+
+    // Running it again sends nothing on any platform.
+    let second = site.run(ALL, &["post", DAY]).await.ok();
+    let outcomes = second.outcomes();
+    assert_eq!(outcomes.len(), 9, "{second:#?}");
+    assert!(
+        outcomes
+            .values()
+            .all(|o| o == "already sent earlier; nothing sent"),
+        "{outcomes:#?}"
+    );
+    assert_eq!(x.total_requests().await, 3);
+    assert_eq!(m.status_requests().await, 3);
+    assert_eq!(d.executions().await, 3);
+
+    // The texts each platform received: the same day, fitted to each limit.
+    let x_texts: Vec<String> = tweets.iter().map(|t| t.text.clone()).collect();
+    insta::assert_snapshot!(x_texts.join("\n----\n"), @"
+    Most watched games on Twitch, Wed 25 Nov
+    1. Just Chatting: 354K h
+    2. League of Le…: 143K h
+    3. Fortnite: 142K h
+    4. Grand Theft…: 132K h
+    5. Counter-Stri…: 104K h
+    6. Retro: 80.7K h
+    7. Teamfight Ta…: 69.1K h
+    8. Valorant: 58.2K h
+    9. Dead by Dayl…: 54.2K h
+    10. Minecraft: 49.7K h
+    ----
+    Most watched streamers on Twitch, Wed 25 Nov
+    1. lil_ninja: 156K h
+    2. raven_cat: 113K h
+    3. Misterclutc…: 58.3K h
+    4. Sir_Viper: 57.6K h
+    5. Emberlive29…: 56.5K h
+    6. Notdragon401: 48.2K h
+    7. sol_aim: 30.1K h
+    8. Lilsensei25…: 24.7K h
+    9. big_viper: 19.7K h
+    10. sol_dragon2…: 19.5K h
+    ----
+    Game of the day (drawn by watch time): Counter-Strike, 104K h
+    Top streamers, Wed 25 Nov
+    1. Notdragon401: 48.2K h
+    2. Captainstorm: 15.2K h
+    3. nova_tv: 7.93K h
+    4. dr_live: 5.72K h
+    5. Ember_Moon: 2.53K h
+    6. Mikaaim: 2.50K h
+    7. captainlive2456: 1.65K h
+    8. ember_aim2343: 1.37K h
+    ");
+    let m_texts: Vec<String> = statuses.iter().map(|s| s.text().to_owned()).collect();
+    insta::assert_snapshot!(m_texts.join("\n----\n"), @"
+    Most watched games on Twitch, Wed 25 Nov
+    1. Just Chatt…: 354K h
+    2. League of…: 143K h
+    3. Fortnite: 142K h
+    4. Grand Thef…: 132K h
+    5. Counter-St…: 104K h
+    6. Retro: 80.7K h
+    7. Teamfight…: 69.1K h
+    8. Valorant: 58.2K h
+    9. Dead by Da…: 54.2K h
+    10. Minecraft: 49.7K h
+    11. Rocket Lea…: 38.6K h
+    12. Call of Du…: 36.5K h
+    13. World of W…: 33.6K h
+    14. Dota 2: 28.7K h
+    15. Rust: 20.3K h
+    16. Pokémon Sc…: 19.0K h
+    17. Circuit Ar…: 18.0K h
+    18. Zenless Zo…: 17.7K h
+    19. Last Hollow: 16.2K h
+    20. Path of Ex…: 14.8K h
+    ----
+    Most watched streamers on Twitch, Wed 25 Nov
+    1. lil_ninja: 156K h
+    2. raven_cat: 113K h
+    3. Misterclu…: 58.3K h
+    4. Sir_Viper: 57.6K h
+    5. Emberlive…: 56.5K h
+    6. Notdragon…: 48.2K h
+    7. sol_aim: 30.1K h
+    8. Lilsensei…: 24.7K h
+    9. big_viper: 19.7K h
+    10. sol_drago…: 19.5K h
+    11. Captainvi…: 18.9K h
+    12. Shadowmoo…: 18.9K h
+    13. pixelfox: 15.7K h
+    14. Captainst…: 15.2K h
+    15. Lunabot906: 14.6K h
+    16. Queenpand…: 14.4K h
+    17. Mistermoo…: 13.2K h
+    18. Justgamer: 13.2K h
+    19. The_Tv2229: 12.9K h
+    20. Novasun: 12.4K h
+    ----
+    Game of the day (drawn by watch time): Counter-S…, 104K h
+    Top streamers, Wed 25 Nov
+    1. Notdragon…: 48.2K h
+    2. Captainst…: 15.2K h
+    3. nova_tv: 7.93K h
+    4. dr_live: 5.72K h
+    5. Ember_Moon: 2.53K h
+    6. Mikaaim: 2.50K h
+    7. captainli…: 1.65K h
+    8. ember_aim…: 1.37K h
+    9. zensun2987: 1.11K h
+    10. Sirghost: 994 h
+    11. zen_ghost…: 934 h
+    12. captainni…: 874 h
+    13. Mistersun…: 799 h
+    14. Just_Fox1…: 750 h
+    15. King_Chef…: 691 h
+    16. kinghawk2…: 686 h
+    17. Kaiplays2…: 638 h
+    18. Raven_Sto…: 630 h
+    19. Emberpand…: 556 h
+    ");
+    insta::assert_snapshot!(messages.join("\n----\n"), @"
+    Most watched games on Twitch, Wed 25 Nov
+    1. Just Chatting: 354K h
+    2. League of Legends: 143K h
+    3. Fortnite: 142K h
+    4. Grand Theft Auto V: 132K h
+    5. Counter-Strike: 104K h
+    6. Retro: 80.7K h
+    7. Teamfight Tactics: 69.1K h
+    8. Valorant: 58.2K h
+    9. Dead by Daylight: 54.2K h
+    10. Minecraft: 49.7K h
+    11. Rocket League: 38.6K h
+    12. Call of Duty: Warzone: 36.5K h
+    13. World of Warcraft: 33.6K h
+    14. Dota 2: 28.7K h
+    15. Rust: 20.3K h
+    16. Pokémon Scarlet and Violet: 19.0K h
+    17. Circuit Arena: 18.0K h
+    18. Zenless Zone Zero: 17.7K h
+    19. Last Hollow: 16.2K h
+    20. Path of Exile 2: 14.8K h
+    ----
+    Most watched streamers on Twitch, Wed 25 Nov
+    1. lil_ninja: 156K h
+    2. raven_cat: 113K h
+    3. Misterclutch791: 58.3K h
+    4. Sir_Viper: 57.6K h
+    5. Emberlive2956: 56.5K h
+    6. Notdragon401: 48.2K h
+    7. sol_aim: 30.1K h
+    8. Lilsensei2565: 24.7K h
+    9. big_viper: 19.7K h
+    10. sol_dragon2665: 19.5K h
+    11. Captainviper687: 18.9K h
+    12. Shadowmoon586: 18.9K h
+    13. pixelfox: 15.7K h
+    14. Captainstorm: 15.2K h
+    15. Lunabot906: 14.6K h
+    16. Queenpanda2923: 14.4K h
+    17. Mistermoon78: 13.2K h
+    18. Justgamer: 13.2K h
+    19. The_Tv2229: 12.9K h
+    20. Novasun: 12.4K h
+    ----
+    Game of the day (drawn by watch time): Counter-Strike, 104K h
+    Top streamers, Wed 25 Nov
+    1. Notdragon401: 48.2K h
+    2. Captainstorm: 15.2K h
+    3. nova_tv: 7.93K h
+    4. dr_live: 5.72K h
+    5. Ember_Moon: 2.53K h
+    6. Mikaaim: 2.50K h
+    7. captainlive2456: 1.65K h
+    8. ember_aim2343: 1.37K h
+    9. zensun2987: 1.11K h
+    10. Sirghost: 994 h
+    11. zen_ghost_zen_ghost: 934 h
+    12. captainninja: 874 h
+    13. Mistersun106: 799 h
+    14. Just_Fox1411: 750 h
+    15. King_Chef_King_Chef: 691 h
+    16. kinghawk270: 686 h
+    17. Kaiplays213: 638 h
+    18. Raven_Storm: 630 h
+    19. Emberpanda248: 556 h
+    20. Kai_Hawk_Kai_Hawk: 529 h
+    ");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limit_is_waited_out_and_posts_once() {
+    let mut site = Site::new();
+    let x = XFake::start().await.rate_limited_once(Route::Tweets, 1);
+    let m = MastodonFake::start()
+        .await
+        .post_faults([MastodonFault::RateLimited(Duration::from_secs(1))]);
+    let d = DiscordFake::start()
+        .await
+        .faults([DiscordFault::RateLimited {
+            retry_after: 0.5,
+            global: false,
+        }]);
+    configure(&mut site, &x, &m, &d);
+
+    let run = site.run(ALL, &["post", DAY]).await.ok();
+    let outcomes = run.outcomes();
+    assert_eq!(outcomes.len(), 9, "{run:#?}");
+    assert!(
+        outcomes.values().all(|o| o.starts_with("sent (id ")),
+        "{outcomes:#?}"
+    );
+    // One 429 each, then every post exactly once.
+    assert_eq!(x.resets_sent().len(), 1);
+    assert_eq!((x.count(Route::Tweets).await, x.posts().len()), (4, 3));
+    assert_eq!((m.status_requests().await, m.created().len()), (4, 3));
+    assert_eq!((d.executions().await, d.texts().len()), (4, 3));
+    let tweets = x.posts();
+    let distinct: HashSet<&str> = tweets.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(distinct.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_error_never_doubles_a_post() {
+    let mut site = Site::new();
+    // X stores the first post, then a proxy answers 503: the outcome is unknown.
+    let x = XFake::start()
+        .await
+        .fault(Route::Tweets, XFault::StatusAfterCreate(503));
+    // Mastodon creates the first status, then answers 502: the client retries with the same
+    // Idempotency-Key and gets the first status back.
+    let m = MastodonFake::start()
+        .await
+        .post_faults([MastodonFault::ServerErrorAfterCreate(502)]);
+    // Discord fails the first message with a 500 (nothing posted, but the client cannot know).
+    let d = DiscordFake::start()
+        .await
+        .faults([DiscordFault::ServerError(500)]);
+    configure(&mut site, &x, &m, &d);
+
+    let first = site.run(ALL, &["post", DAY]).await;
+    assert_eq!(first.code, Some(1), "{first:#?}");
+    assert!(
+        first
+            .stderr
+            .contains("2 post(s) did not go out; run the command again to retry them"),
+        "{first:#?}"
+    );
+    let x_first = first.outcome("twitter", "top-games");
+    assert!(
+        x_first.starts_with("may have been sent: ") && x_first.contains("503"),
+        "{x_first}"
+    );
+    assert!(
+        first
+            .outcome("mastodon", "top-games")
+            .starts_with("sent (id ")
+    );
+    let d_first = first.outcome("discord", "top-games");
+    assert!(d_first.starts_with("may have been sent: "), "{d_first}");
+    for platform in ["twitter", "mastodon", "discord"] {
+        for kind in &KINDS[1..] {
+            assert!(first.outcome(platform, kind).starts_with("sent (id "));
+        }
+    }
+    assert_eq!((x.count(Route::Tweets).await, x.posts().len()), (3, 3));
+    assert_eq!((m.status_requests().await, m.created().len()), (4, 3));
+    let replayed = m.requests_to("POST", "/api/v1/statuses").await;
+    let key = |i: usize| replayed[i].headers.get("idempotency-key").unwrap().clone();
+    assert_eq!(key(0), key(1), "the retry carries the same Idempotency-Key");
+    assert_eq!((d.executions().await, d.texts().len()), (3, 2));
+
+    // Ten minutes later, within X's duplicate window: X refuses the repeated text, so the
+    // post is recorded as sent without a second copy. Discord's is held for an operator.
+    let later = now_plus(10);
+    let second = site
+        .run(&[ALL[0], ("WATCHTIME_NOW", &later)], &["post", DAY])
+        .await
+        .ok();
+    assert_eq!(
+        second.outcome("twitter", "top-games"),
+        "already sent earlier; nothing sent"
+    );
+    assert_eq!(
+        second.outcome("discord", "top-games"),
+        "held: an earlier attempt (2 so far) may have gone out and discord would post a duplicate; check the account"
+    );
+    assert_eq!(
+        second.outcome("mastodon", "top-games"),
+        "already sent earlier; nothing sent"
+    );
+    assert_eq!((x.count(Route::Tweets).await, x.posts().len()), (4, 3));
+    assert_eq!(m.status_requests().await, 4);
+    assert_eq!((d.executions().await, d.texts().len()), (3, 2));
+    let held = site.post_entry("discord", "top-games").await.unwrap();
+    assert_eq!((held.state, held.attempts), (OutboxState::Pending, 2));
+    let x_entry = site.post_entry("twitter", "top-games").await.unwrap();
+    assert_eq!(
+        (x_entry.state, x_entry.remote_id),
+        (OutboxState::Sent, None),
+        "X's duplicate refusal does not say which post it duplicates"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_between_send_and_record_never_doubles_a_post() {
+    let mut site = Site::new();
+    let hold = Duration::from_secs(60);
+    let x = XFake::start().await.slow_once(Route::Tweets, hold);
+    let m = MastodonFake::start()
+        .await
+        .post_faults([MastodonFault::SlowAfterCreate(hold)]);
+    let d = DiscordFake::start()
+        .await
+        .faults([DiscordFault::SlowAfterPost(hold)]);
+    configure(&mut site, &x, &m, &d);
+
+    // Each platform in turn: the first post reaches it, then the process is killed before it
+    // can record the answer. The outbox holds a pending claim, as after a real crash.
+    let only = |p: &'static str| [("WATCHTIME_PUBLISHER", p)];
+    let killed = site
+        .run_killed_after(&only("twitter"), &["post", DAY], || x.posts().len() == 1)
+        .await;
+    assert_eq!(killed.code, None, "killed by a signal: {killed:#?}");
+    site.run_killed_after(&only("mastodon"), &["post", DAY], || m.created().len() == 1)
+        .await;
+    site.run_killed_after(&only("discord"), &["post", DAY], || d.texts().len() == 1)
+        .await;
+    for platform in ["twitter", "mastodon", "discord"] {
+        let entry = site.post_entry(platform, "top-games").await.unwrap();
+        assert_eq!((entry.state, entry.attempts), (OutboxState::Pending, 1));
+        assert!(site.post_entry(platform, "top-streamers").await.is_none());
+    }
+
+    // Restarted within the hour: X refuses the duplicate, Mastodon replays the key, Discord
+    // holds; the other two posts go out.
+    let run = site.run(ALL, &["post", DAY]).await.ok();
+    assert_eq!(
+        run.outcome("twitter", "top-games"),
+        "already sent earlier; nothing sent"
+    );
+    let first_status = &m.created()[0].id;
+    assert_eq!(
+        run.outcome("mastodon", "top-games"),
+        format!("sent (id {first_status})"),
+        "the replayed key answers the first status"
+    );
+    assert_eq!(
+        run.outcome("discord", "top-games"),
+        "held: an earlier attempt (2 so far) may have gone out and discord would post a duplicate; check the account"
+    );
+    for platform in ["twitter", "mastodon", "discord"] {
+        for kind in &KINDS[1..] {
+            assert!(run.outcome(platform, kind).starts_with("sent (id "));
+        }
+    }
+    assert_eq!((x.count(Route::Tweets).await, x.posts().len()), (4, 3));
+    assert_eq!((m.status_requests().await, m.created().len()), (4, 3));
+    let keys: HashSet<String> = m.created().iter().map(|c| c.key.clone()).collect();
+    assert_eq!(keys.len(), 3);
+    assert_eq!((d.executions().await, d.texts().len()), (3, 3));
+
+    // Two hours later X's duplicate rule can no longer be relied on: an unfinished X post would
+    // be held, not resent. Nothing is unfinished on X now, so nothing is sent anywhere.
+    let later = now_plus(120);
+    let again = site
+        .run(&[ALL[0], ("WATCHTIME_NOW", &later)], &["post", DAY])
+        .await
+        .ok();
+    assert_eq!(
+        again.outcome("discord", "top-games"),
+        "held: an earlier attempt (3 so far) may have gone out and discord would post a duplicate; check the account"
+    );
+    assert_eq!(x.count(Route::Tweets).await, 4);
+    assert_eq!(m.status_requests().await, 4);
+    assert_eq!(d.executions().await, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_x_post_is_held_after_the_duplicate_window() {
+    let mut site = Site::new();
+    let x = XFake::start()
+        .await
+        .fault(Route::Tweets, XFault::StatusAfterCreate(503));
+    site.x(&x);
+    let only_x = ("WATCHTIME_PUBLISHER", "twitter");
+    let first = site.run(&[only_x], &["post", DAY]).await;
+    assert_eq!(first.code, Some(1), "{first:#?}");
+    // Two hours later X may have forgotten the text: resending could post it twice.
+    let later = now_plus(120);
+    let second = site
+        .run(&[only_x, ("WATCHTIME_NOW", &later)], &["post", DAY])
+        .await
+        .ok();
+    assert_eq!(
+        second.outcome("twitter", "top-games"),
+        "held: an earlier attempt (2 so far) may have gone out and twitter would post a duplicate; check the account"
+    );
+    assert_eq!((x.count(Route::Tweets).await, x.posts().len()), (3, 3));
+}
