@@ -8,10 +8,10 @@ mod chaos;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use chaos::{Chaos, ChaosPublisher, ChaosSource, ChaosTimer, RecordingPublisher, TimedMentions};
 use chrono::{DateTime, Duration, Utc};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use chaos::{Chaos, ChaosPublisher, ChaosSource, ChaosTimer, RecordingPublisher, TimedMentions};
 use tokio::sync::watch;
 use watchtime_bin::daemon::{Daemon, Metrics, Timer, VirtualTimer};
 use watchtime_bin::sim::SimulatedTwitch;
