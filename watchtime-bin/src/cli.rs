@@ -75,6 +75,24 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "WATCHTIME_POST_HOUR", value_name = "HOUR")]
     pub post_hour: Option<u32>,
 
+    /// Answers one author may get per hour [default: 3].
+    #[arg(
+        long,
+        global = true,
+        env = "WATCHTIME_REPLIES_PER_AUTHOR",
+        value_name = "N"
+    )]
+    pub replies_per_author: Option<u32>,
+
+    /// Mentions older than this many hours are not answered [default: 24].
+    #[arg(
+        long,
+        global = true,
+        env = "WATCHTIME_MAX_MENTION_AGE_HOURS",
+        value_name = "HOURS"
+    )]
+    pub max_mention_age_hours: Option<u32>,
+
     /// Where posts go: `console`, `twitter`, `mastodon`, `discord`, or several, comma separated
     /// [default: console].
     #[arg(long, global = true, env = "WATCHTIME_PUBLISHER", value_name = "LIST")]
@@ -228,6 +246,10 @@ pub struct PostArgs {
     /// Print the posts as each publisher would get them; send and record nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Send posts that are held (an attempt may have gone out on a platform without idempotency,
+    /// e.g. Discord) after you have checked the platform and seen they are missing.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub release_held: bool,
 }
 
 #[derive(Debug, Args)]

@@ -26,6 +26,8 @@ struct FileConfig {
     retention_days: Option<u32>,
     post_hour: Option<u32>,
     publisher: Option<String>,
+    replies_per_author: Option<u32>,
+    max_mention_age_hours: Option<u32>,
     log_format: Option<LogFormat>,
     twitch_api_url: Option<String>,
     twitch_auth_url: Option<String>,
@@ -128,6 +130,14 @@ impl Config {
                 .or(file.retention_days)
                 .unwrap_or(defaults.retention_days),
             post_hour,
+            replies_per_author_per_hour: args
+                .replies_per_author
+                .or(file.replies_per_author)
+                .unwrap_or(defaults.replies_per_author_per_hour),
+            max_mention_age_hours: args
+                .max_mention_age_hours
+                .or(file.max_mention_age_hours)
+                .unwrap_or(defaults.max_mention_age_hours),
             ..defaults
         };
         let publisher_list = args

@@ -41,6 +41,14 @@ pub async fn run(config: &Config, args: &PostArgs) -> Result<()> {
             }
             continue;
         }
+        if args.release_held {
+            for kind in bot::release_held(store.as_ref(), publisher.platform(), day, now).await? {
+                eprintln!(
+                    "{} {day} {kind}: released; sending it again",
+                    publisher.platform()
+                );
+            }
+        }
         let outcomes = bot::publish_day(
             store.as_ref(),
             publisher.as_ref(),
@@ -56,7 +64,8 @@ pub async fn run(config: &Config, args: &PostArgs) -> Result<()> {
                 }
                 PostOutcome::AlreadySent => "already sent earlier; nothing sent".into(),
                 PostOutcome::Held { attempts } => format!(
-                    "held: an earlier attempt ({attempts} so far) may have gone out and {} would post a duplicate; check the account",
+                    "held: an earlier attempt ({attempts} so far) may have gone out and {} would post a duplicate; \
+                     check the account, and if the post is missing run `watchtime post {day} --release-held`",
                     publisher.platform()
                 ),
                 PostOutcome::Failed(e) => {

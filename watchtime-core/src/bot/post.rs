@@ -6,7 +6,7 @@ use crate::draw::draw_game;
 use crate::error::{Error, Result};
 use crate::ids::GameId;
 use crate::message::{DayRankings, PostKind, Spotlight, daily_post};
-use crate::outbox::{Claim, OutboxItem, OutboxKey, Purpose, Settlement};
+use crate::outbox::{Claim, OutboxItem, OutboxKey, OutboxState, Purpose, Settlement};
 use crate::ports::{Delivery, Post, PublishError, Publisher, Store};
 use crate::ranking::{RankingQuery, Subject};
 use crate::settings::Settings;
@@ -133,6 +133,33 @@ where
         outcomes.push((kind, outcome));
     }
     Ok(outcomes)
+}
+
+/// Releases the posts of `day` on `platform` that are held (an attempt was left unfinished on a
+/// platform that would post a duplicate), so the next [`publish_day`] sends them.
+///
+/// For an operator who has checked the platform and seen that the post is not there. Returns
+/// the kinds released.
+pub async fn release_held<S: Store + ?Sized>(
+    store: &S,
+    platform: &str,
+    day: Day,
+    now: DateTime<Utc>,
+) -> Result<Vec<PostKind>> {
+    let mut released = Vec::new();
+    for kind in PostKind::ALL {
+        let key = OutboxKey::post(platform, day, kind);
+        if let Some(entry) = store.outbox_entry(&key).await?
+            && entry.state == OutboxState::Pending
+        {
+            let reason = "released by an operator after checking the platform".to_owned();
+            store
+                .settle(&key, &Settlement::Failed { reason }, now)
+                .await?;
+            released.push(kind);
+        }
+    }
+    Ok(released)
 }
 
 /// Records that a post has nothing to say, so it is not retried forever.

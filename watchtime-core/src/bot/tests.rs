@@ -201,6 +201,51 @@ async fn an_unknown_outcome_is_resent_only_where_the_platform_dedupes() {
 }
 
 #[tokio::test]
+async fn an_operator_releases_a_held_post() {
+    let store = closed_day().await;
+    let mut p = publisher(Redelivery::Duplicates);
+    p.expect_post().times(3).returning(|_| {
+        Err(PublishError::Unknown(Error::unavailable(
+            "mock",
+            "timed out",
+        )))
+    });
+    let settings = Settings::default();
+    publish_day(&store, &p, &settings, day(), now())
+        .await
+        .unwrap();
+    let held = publish_day(&store, &p, &settings, day(), now())
+        .await
+        .unwrap();
+    assert!(
+        held.iter()
+            .all(|(_, o)| matches!(o, PostOutcome::Held { .. }))
+    );
+    // Checked the platform: nothing there. Release, and the next run sends.
+    assert_eq!(
+        release_held(&store, "mock", day(), now()).await.unwrap(),
+        PostKind::ALL.to_vec()
+    );
+    p.checkpoint();
+    p.expect_platform().return_const("mock".to_owned());
+    p.expect_text_limit().return_const(TextLimit::X);
+    p.expect_redelivery().return_const(Redelivery::Duplicates);
+    p.expect_post()
+        .times(3)
+        .returning(|_| Ok(Delivery::Posted("p".into())));
+    let sent = publish_day(&store, &p, &settings, day(), now())
+        .await
+        .unwrap();
+    assert!(sent.iter().all(|(_, o)| matches!(o, PostOutcome::Sent(_))));
+    assert!(
+        release_held(&store, "mock", day(), now())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
 async fn a_refused_post_is_retried_later() {
     let store = closed_day().await;
     let mut p = publisher(Redelivery::Duplicates);
