@@ -8,37 +8,16 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use watchtime_core::testkit::logs::LogCapture;
 
 use support::post;
 use watchtime_core::Publisher;
 use watchtime_discord::fake::{DiscordFake, Fault, WEBHOOK_TOKEN};
 use watchtime_discord::{DiscordClient, DiscordConfig};
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn logs_hold_no_webhook() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .try_init()
-        .unwrap();
+    let capture = LogCapture::install("trace");
 
     let fake = DiscordFake::start().await.faults([Fault::RateLimited {
         retry_after: 0.05,
@@ -58,7 +37,7 @@ async fn logs_hold_no_webhook() {
     let err = refused.post(&post("x", "k3")).await.unwrap_err();
     tracing::error!(%err, ?err, "post failed");
 
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     assert!(
         logs.contains("discord webhook request"),
         "nothing captured:\n{logs}"
@@ -70,6 +49,5 @@ async fn logs_hold_no_webhook() {
     assert!(logs.contains("retrying discord webhook"), "{logs}");
     assert!(logs.contains("discord webhook answered 502"), "{logs}");
     assert!(logs.contains("check DISCORD_WEBHOOK_URL"), "{logs}");
-    assert!(!logs.contains("SECRET"), "{logs}");
-    assert!(!logs.contains("/api/webhooks"), "{logs}");
+    capture.assert_free_of(&["SECRET", "/api/webhooks", WEBHOOK_TOKEN]);
 }

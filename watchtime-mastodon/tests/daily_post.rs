@@ -8,83 +8,19 @@ mod support;
 use serde_json::Value;
 use support::post;
 use unicode_segmentation::UnicodeSegmentation;
-use watchtime_core::message::{DayRankings, PostKind, Spotlight, daily_post};
-use watchtime_core::ranking::RankingEntry;
-use watchtime_core::totals::{Coverage, Totals};
-use watchtime_core::{Day, Kind, Publisher};
+use watchtime_core::Publisher;
+use watchtime_core::message::{DayRankings, PostKind, daily_post};
+use watchtime_core::testkit::fixtures::long_name_rankings;
+use watchtime_core::totals::Coverage;
 use watchtime_mastodon::fake::MastodonFake;
 
-fn entry(rank: u32, kind: Kind, name: &str, viewer_minutes: u64) -> RankingEntry {
-    RankingEntry {
-        rank,
-        kind,
-        id: format!("{kind}-{rank}"),
-        name: name.to_owned(),
-        totals: Totals {
-            viewer_minutes,
-            airtime_minutes: 1440,
-            peak_viewers: 1000,
-        },
-    }
-}
-
-/// A 60-character game name.
-fn long_name(lead: &str) -> String {
-    let name: String = format!("{lead}: The Extraordinarily Long Subtitle of an Endless Saga IV")
-        .chars()
-        .take(60)
-        .collect();
-    assert_eq!(name.chars().count(), 60);
-    name
-}
-
 fn rankings() -> DayRankings {
-    let games: Vec<RankingEntry> = ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]
-        .iter()
-        .enumerate()
-        .map(|(i, lead)| {
-            entry(
-                i as u32 + 1,
-                Kind::Game,
-                &long_name(lead),
-                90_000_000 / (i as u64 + 1),
-            )
-        })
-        .collect();
-    let cjk = [
-        "加藤純一".repeat(15),
-        "釈迦".into(),
-        "스트리머".repeat(15),
-        "原神配信者".into(),
-        "崩壊スターレイル実況".repeat(6),
-    ];
-    let streamers: Vec<RankingEntry> = cjk
-        .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            entry(
-                i as u32 + 1,
-                Kind::Streamer,
-                name,
-                7_000_000 / (i as u64 + 1),
-            )
-        })
-        .collect();
-    DayRankings {
-        day: Day::from_ymd(2026, 5, 1).unwrap(),
-        coverage: Coverage {
-            slots_observed: 48,
-            slots_expected: 48,
-            slots_incomplete: 0,
-            days_not_closed: 0,
-        },
-        spotlight: Some(Spotlight {
-            game: games[2].clone(),
-            streamers: streamers.clone(),
-        }),
-        games,
-        streamers,
-    }
+    long_name_rankings(Coverage {
+        slots_observed: 48,
+        slots_expected: 48,
+        slots_incomplete: 0,
+        days_not_closed: 0,
+    })
 }
 
 /// Posts the three daily posts through a client of an instance with `max` characters and

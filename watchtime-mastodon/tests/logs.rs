@@ -8,37 +8,16 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use watchtime_core::testkit::logs::LogCapture;
 
 use support::post;
 use watchtime_core::{MentionSource, Publisher};
 use watchtime_mastodon::MastodonClient;
 use watchtime_mastodon::fake::{Fault, MastodonFake, TOKEN};
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn logs_hold_no_token() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .try_init()
-        .unwrap();
+    let capture = LogCapture::install("trace");
 
     let fake = MastodonFake::start()
         .await
@@ -61,7 +40,7 @@ async fn logs_hold_no_token() {
     let err = refused.post(&post("x", "k-x")).await.unwrap_err();
     tracing::error!(%err, ?err, "post failed");
 
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     assert!(
         logs.contains("mastodon request"),
         "nothing captured:\n{logs}"
@@ -72,7 +51,5 @@ async fn logs_hold_no_token() {
     );
     assert!(logs.contains("retrying"), "{logs}");
     assert!(logs.contains("refused the access token"), "{logs}");
-    assert!(!logs.contains(TOKEN), "{logs}");
-    assert!(!logs.contains("refused-SECRET-token"), "{logs}");
-    assert!(!logs.contains("SECRET"), "{logs}");
+    capture.assert_free_of(&[TOKEN, "refused-SECRET-token", "SECRET"]);
 }

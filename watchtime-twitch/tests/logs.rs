@@ -5,40 +5,18 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use support::{p, source, t};
+use watchtime_core::testkit::logs::LogCapture;
 use watchtime_twitch::fake::HelixFake;
 use watchtime_twitch::{HelixConfig, HelixSource};
 
-/// Every log line, as text.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn a_traced_sweep_logs_neither_the_token_nor_the_secret() {
-    let capture = Capture::default();
-    let writer = capture.clone();
     // Global (and bridging the `log` crate) so reqwest's and hyper's records are caught too;
     // the fake server's own records are left out: they describe the server, not this client.
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_env_filter("trace,wiremock=off")
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .init();
+    let capture = LogCapture::install("trace,wiremock=off");
 
     // Every path that touches a credential: first token, 401 and a second token, 500, 429.
     let fake = HelixFake::start()
@@ -73,18 +51,17 @@ async fn a_traced_sweep_logs_neither_the_token_nor_the_secret() {
     .await;
     assert!(refused.is_err());
 
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     assert!(logs.contains("page read"), "the capture works: {logs}");
     assert!(logs.contains("token refused, requesting a new one"));
     let tokens = fake.issued_tokens();
     assert_eq!(tokens.len(), 2);
-    for secret in tokens
+    let secrets: Vec<&str> = tokens
         .iter()
         .map(String::as_str)
         .chain([HelixFake::CLIENT_SECRET, wrong])
-    {
-        assert!(!logs.contains(secret), "{secret} leaked into the logs");
-    }
+        .collect();
+    capture.assert_free_of(&secrets);
     assert!(
         !logs.to_lowercase().contains("bearer "),
         "no Authorization header in the logs"

@@ -2,40 +2,11 @@
 
 #![allow(clippy::unwrap_used)] // Tests may unwrap: a panic is a failure with its reason.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use secrecy::SecretString;
-use tracing_subscriber::fmt::MakeWriter;
 use watchtime_core::ports::{MentionSource, Post, Publisher};
+use watchtime_core::testkit::logs::LogCapture;
 use watchtime_twitter::TwitterClient;
 use watchtime_twitter::fake::{BOT_HANDLE, FakeMention, Route, SECRETS, XFake};
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Capture {
-        self.clone()
-    }
-}
-
-impl Capture {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 fn assert_no_secret(what: &str, text: &str) {
     for secret in SECRETS {
@@ -43,17 +14,10 @@ fn assert_no_secret(what: &str, text: &str) {
     }
 }
 
-/// Every crate's events at trace level (ours, reqwest's, hyper's), captured on this thread;
-/// the current-thread runtime runs the HTTP connection tasks here too.
+/// Every crate's events at trace level (ours, reqwest's, hyper's); the fake's own are left out.
 #[tokio::test]
 async fn trace_logs_of_a_post_and_a_mentions_read_hold_no_secret() {
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(capture.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = LogCapture::install("trace,wiremock=off");
 
     let x = XFake::start()
         .await
@@ -90,9 +54,8 @@ async fn trace_logs_of_a_post_and_a_mentions_read_hold_no_secret() {
         logs.contains("/2/tweets") && logs.contains("/mentions"),
         "{logs}"
     );
-    assert!(logs.contains("TRACE"), "{logs}");
     assert!(logs.contains("status=503"), "{logs}");
-    assert_no_secret("trace logs", &logs);
+    capture.assert_free_of(&SECRETS);
     assert_no_secret("error", &format!("{err} {err:?}"));
     assert_no_secret("config Debug", &format!("{config:?}"));
     assert_no_secret("client Debug", &format!("{client:?}"));

@@ -14,6 +14,7 @@
 
 pub mod cases;
 pub mod fixtures;
+pub mod logs;
 pub mod props;
 
 pub use proptest;
