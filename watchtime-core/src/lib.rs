@@ -21,6 +21,7 @@
 //! Where to look:
 //! - [`time`]: slots, days (with DST) and the clock;
 //! - [`snapshot`], [`totals`], [`ranking`], [`draw`]: the counting rules;
+//! - [`summary`]: block summaries and the exact top-k search that SQL stores rank with;
 //! - [`query`], [`lookup`], [`text`]: reading questions and finding names;
 //! - [`message`]: post and reply text, fitted to each platform's limit;
 //! - [`ports`]: the traits to implement; [`MemoryStore`]: the reference store;
@@ -45,6 +46,7 @@ pub mod retry;
 pub mod schedule;
 mod settings;
 pub mod snapshot;
+pub mod summary;
 pub mod text;
 pub mod time;
 pub mod totals;

@@ -11,7 +11,8 @@
 //!
 //! Migrations are embedded and applied on connect. Ingest writes a snapshot in one transaction
 //! with one statement per table (rows travel as one JSON parameter); closing a day rolls it up in
-//! SQL in one transaction. The store passes `watchtime_core`'s conformance suite.
+//! SQL in one transaction, together with the 8- and 64-day block sums that keep rankings over a
+//! year fast (`watchtime_core::summary`). The store passes `watchtime_core`'s conformance suite.
 
 #![deny(missing_docs)]
 
@@ -20,6 +21,7 @@ mod error;
 mod names;
 mod outbox;
 mod store;
+mod summary;
 mod totals;
 
 pub use error::SqliteError;

@@ -5,14 +5,16 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row, Sqlite, Transaction};
 use watchtime_core::ports::TotalsStore;
-use watchtime_core::ranking::{RankingEntry, RankingQuery, Subject};
+use watchtime_core::ranking::{RankingEntry, RankingQuery};
+use watchtime_core::summary::Block;
 use watchtime_core::time::DayWindow;
 use watchtime_core::totals::{DailyTotal, DayStatus, NamedTotal, Totals};
 use watchtime_core::{Day, DayRange, Game, Streamer, StreamerId};
 
-use crate::codec::{day_col, day_from, from_ns, game_from, signed, to_ns, unsigned};
+use crate::codec::{day_col, day_from, from_ns, game_from, to_ns, unsigned};
 use crate::error::{Result, SqliteError};
 use crate::store::SqliteStore;
+use crate::summary;
 
 /// The day's rollup: `viewers × slot minutes` summed per (streamer, game). Binds: ?1 window
 /// start slot, ?2 window end slot.
@@ -24,7 +26,7 @@ const ROLLUP: &str = "SELECT s.user_id, s.game_id,
     WHERE s.slot >= ?1 AND s.slot < ?2
     GROUP BY s.user_id, s.game_id";
 
-fn totals_of(row: &SqliteRow) -> Result<Totals> {
+pub(crate) fn totals_of(row: &SqliteRow) -> Result<Totals> {
     Ok(Totals {
         viewer_minutes: unsigned(row.try_get("viewer_minutes")?, "viewer minutes")?,
         airtime_minutes: unsigned(row.try_get("airtime_minutes")?, "airtime")?,
@@ -59,19 +61,24 @@ impl SqliteStore {
         if pruned_before(&mut tx).await?.is_some_and(|p| start < p) {
             return Err(SqliteError::Pruned(window.day));
         }
-        sqlx::query("DELETE FROM daily_totals WHERE day = ?1")
-            .bind(day)
-            .execute(&mut *tx)
-            .await?;
+        let closed_before: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM day_status WHERE day = ?1)")
+                .bind(day)
+                .fetch_one(&mut *tx)
+                .await?;
+        let day_block = Block::containing(window.day, 0)
+            .ok_or_else(|| SqliteError::Corrupt("no day level".to_owned()))?;
+        summary::clear(&mut tx, day_block).await?;
         sqlx::query(AssertSqlSafe(format!(
-            "INSERT INTO daily_totals (day, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers)
-             SELECT ?3, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers FROM ({ROLLUP})"
+            "INSERT INTO totals (level, block, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers)
+             SELECT 0, ?3, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers FROM ({ROLLUP})"
         )))
         .bind(start)
         .bind(end)
         .bind(day)
         .execute(&mut *tx)
         .await?;
+        summary::after_day_written(&mut tx, day_block, closed_before).await?;
         let (observed, incomplete): (i64, i64) = sqlx::query_as(
             "SELECT COUNT(*), COALESCE(SUM(NOT complete), 0) FROM snapshots WHERE slot >= ?1 AND slot < ?2",
         )
@@ -139,7 +146,7 @@ impl SqliteStore {
     async fn totals(&self, day: Day) -> Result<Vec<DailyTotal>> {
         let rows = sqlx::query(
             "SELECT user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers
-             FROM daily_totals WHERE day = ?1 ORDER BY user_id, game_id",
+             FROM totals WHERE level = 0 AND block = ?1 ORDER BY user_id, game_id",
         )
         .bind(day_col(day))
         .fetch_all(&self.pool)
@@ -173,70 +180,6 @@ impl SqliteStore {
                     slots_observed: unsigned(row.try_get("slots_observed")?, "slot count")?,
                     slots_incomplete: unsigned(row.try_get("slots_incomplete")?, "slot count")?,
                     closed_at: from_ns(row.try_get("closed_at_ns")?),
-                })
-            })
-            .collect()
-    }
-
-    async fn ranking(&self, query: &RankingQuery) -> Result<Vec<RankingEntry>> {
-        // (grouped column, name expression, join, extra filter) per subject.
-        let (group, name, join, filter, bound) = match &query.subject {
-            Subject::TopGames => (
-                "t.game_id",
-                "g.name",
-                "JOIN games g ON g.game_id = t.game_id",
-                "t.game_id <> ''",
-                None,
-            ),
-            Subject::GamesOf(s) => (
-                "t.game_id",
-                "g.name",
-                "JOIN games g ON g.game_id = t.game_id",
-                "t.game_id <> '' AND t.user_id = ?4",
-                Some(s.as_str()),
-            ),
-            Subject::TopStreamers => (
-                "t.user_id",
-                "st.shown_name",
-                "JOIN streamers st ON st.user_id = t.user_id",
-                "1",
-                None,
-            ),
-            Subject::StreamersOf(g) => (
-                "t.user_id",
-                "st.shown_name",
-                "JOIN streamers st ON st.user_id = t.user_id",
-                "t.game_id = ?4",
-                Some(g.as_str()),
-            ),
-        };
-        let sql = format!(
-            "SELECT {group} AS id, {name} AS name, SUM(t.viewer_minutes) AS viewer_minutes,
-                    SUM(t.airtime_minutes) AS airtime_minutes, MAX(t.peak_viewers) AS peak_viewers
-             FROM daily_totals t {join}
-             WHERE t.day >= ?1 AND t.day <= ?2 AND {filter}
-             GROUP BY {group}
-             ORDER BY viewer_minutes DESC, name, id
-             LIMIT ?3"
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql))
-            .bind(day_col(query.range.from))
-            .bind(day_col(query.range.to))
-            .bind(signed(query.top as u64));
-        if let Some(b) = bound {
-            q = q.bind(b);
-        }
-        let rows = q.fetch_all(&self.pool).await?;
-        let kind = query.subject.ranks();
-        rows.iter()
-            .enumerate()
-            .map(|(i, row)| {
-                Ok(RankingEntry {
-                    rank: u32::try_from(i + 1).unwrap_or(u32::MAX),
-                    kind,
-                    id: row.try_get("id")?,
-                    name: row.try_get("name")?,
-                    totals: totals_of(row)?,
                 })
             })
             .collect()

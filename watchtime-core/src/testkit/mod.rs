@@ -15,6 +15,7 @@
 pub mod cases;
 pub mod fixtures;
 pub mod logs;
+pub mod long_range;
 pub mod props;
 
 pub use proptest;
@@ -43,6 +44,12 @@ macro_rules! store_conformance_tests {
             hostile_names_round_trip,
             large_snapshot_in_one_go,
         );
+
+        #[::tokio::test]
+        async fn long_range_rankings_are_exact() {
+            let store = $make.await;
+            $crate::testkit::long_range::long_range_rankings_are_exact(&store).await;
+        }
 
         #[test]
         fn conformance_matches_reference_on_random_snapshots() {

@@ -1,0 +1,296 @@
+//! Block summaries: kept up to date when a day closes, and read by rankings.
+//!
+//! See `watchtime_core::summary` for the scheme; the tables are in `0002_block_summaries.sql`.
+
+use async_trait::async_trait;
+use serde_json::json;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{AssertSqlSafe, Row, Sqlite, Transaction};
+use watchtime_core::ranking::{RankingEntry, RankingQuery, Subject};
+use watchtime_core::summary::{Block, BlockHead, SummaryReader, top_k};
+
+use crate::codec::{signed, unsigned};
+use crate::error::{Result, SqliteError};
+use crate::store::SqliteStore;
+use crate::totals::totals_of;
+
+/// The three summary tables and how each is derived from `totals` rows of the same block.
+const DERIVED: [(&str, &str, &str); 2] = [
+    ("streamer_totals", "user_id", "true"),
+    ("game_totals", "game_id", "game_id <> ''"),
+];
+
+fn level_block(b: Block) -> (i64, i64) {
+    (i64::from(b.level()), i64::from(b.index()))
+}
+
+/// Fills the per-streamer and per-game sums of `block` from its `totals` rows.
+async fn derive(tx: &mut Transaction<'_, Sqlite>, block: Block) -> Result<()> {
+    let (level, index) = level_block(block);
+    for (table, id, filter) in DERIVED {
+        sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO {table} (level, block, {id}, viewer_minutes, airtime_minutes, peak_viewers)
+             SELECT level, block, {id}, SUM(viewer_minutes), SUM(airtime_minutes), MAX(peak_viewers)
+             FROM totals WHERE level = ?1 AND block = ?2 AND {filter} GROUP BY {id}"
+        )))
+        .bind(level)
+        .bind(index)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Deletes every summary row of `block`.
+pub(crate) async fn clear(tx: &mut Transaction<'_, Sqlite>, block: Block) -> Result<()> {
+    let (level, index) = level_block(block);
+    for table in ["totals", "streamer_totals", "game_totals"] {
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE level = ?1 AND block = ?2"
+        )))
+        .bind(level)
+        .bind(index)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// After a day's `totals` rows (level 0) were written: derive its per-streamer and per-game
+/// rows, then bring the blocks above it up to date. A day closed for the first time is added
+/// to them; a day closed again has its blocks rebuilt from the level below, since a maximum
+/// (peak viewers) cannot be subtracted.
+pub(crate) async fn after_day_written(
+    tx: &mut Transaction<'_, Sqlite>,
+    day: Block,
+    closed_before: bool,
+) -> Result<()> {
+    derive(tx, day).await?;
+    let (_, day_index) = level_block(day);
+    for block in Block::above(day.days().from) {
+        let (level, index) = level_block(block);
+        if closed_before {
+            clear(tx, block).await?;
+            let Some((first, last)) = block.children() else {
+                continue;
+            };
+            sqlx::query(
+                "INSERT INTO totals (level, block, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers)
+                 SELECT ?1, ?2, user_id, game_id, SUM(viewer_minutes), SUM(airtime_minutes), MAX(peak_viewers)
+                 FROM totals WHERE level = ?3 AND block BETWEEN ?4 AND ?5 GROUP BY user_id, game_id",
+            )
+            .bind(level)
+            .bind(index)
+            .bind(i64::from(first.level()))
+            .bind(i64::from(first.index()))
+            .bind(i64::from(last.index()))
+            .execute(&mut **tx)
+            .await?;
+            derive(tx, block).await?;
+            continue;
+        }
+        let tables = [("totals", "user_id, game_id")]
+            .into_iter()
+            .chain(DERIVED.iter().map(|(table, id, _)| (*table, *id)));
+        for (table, key) in tables {
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO {table} (level, block, {key}, viewer_minutes, airtime_minutes, peak_viewers)
+                 SELECT ?1, ?2, {key}, viewer_minutes, airtime_minutes, peak_viewers
+                 FROM {table} WHERE level = 0 AND block = ?3 AND true
+                 ON CONFLICT DO UPDATE SET
+                     viewer_minutes = viewer_minutes + excluded.viewer_minutes,
+                     airtime_minutes = airtime_minutes + excluded.airtime_minutes,
+                     peak_viewers = max(peak_viewers, excluded.peak_viewers)"
+            )))
+            .bind(level)
+            .bind(index)
+            .bind(day_index)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Where a subject's sums live: (table, ranked id column, name expression, name join, filter
+/// on the bound id, if any).
+struct Source {
+    table: &'static str,
+    id: &'static str,
+    name: &'static str,
+    join: &'static str,
+    filter: Option<(&'static str, String)>,
+}
+
+fn source(subject: &Subject) -> Source {
+    const GAME_NAME: (&str, &str) = ("g.name", "JOIN games g ON g.game_id = t.game_id");
+    const STREAMER_NAME: (&str, &str) = (
+        "st.shown_name",
+        "JOIN streamers st ON st.user_id = t.user_id",
+    );
+    let (table, id, (name, join), filter) = match subject {
+        Subject::TopGames => ("game_totals", "game_id", GAME_NAME, None),
+        Subject::TopStreamers => ("streamer_totals", "user_id", STREAMER_NAME, None),
+        Subject::StreamersOf(g) => (
+            "totals",
+            "user_id",
+            STREAMER_NAME,
+            Some(("t.game_id", g.to_string())),
+        ),
+        Subject::GamesOf(s) => (
+            "totals",
+            "game_id",
+            GAME_NAME,
+            Some(("t.user_id", s.to_string())),
+        ),
+    };
+    Source {
+        table,
+        id,
+        name,
+        join,
+        filter,
+    }
+}
+
+impl SqliteStore {
+    async fn heads(&self, blocks: &[Block], subject: &Subject, n: usize) -> Result<Vec<BlockHead>> {
+        let src = source(subject);
+        // Games of a streamer never count time with no category.
+        let no_category = if src.id == "game_id" {
+            " AND t.game_id <> ''"
+        } else {
+            ""
+        };
+        let filter = src
+            .filter
+            .as_ref()
+            .map(|(col, _)| format!(" AND {col} = ?"))
+            .unwrap_or_default();
+        let arms: Vec<String> = (0..blocks.len())
+            .map(|i| {
+                format!(
+                    "SELECT * FROM (SELECT {i} AS k, t.{id} AS id, t.viewer_minutes AS vm FROM {table} t
+                     WHERE t.level = ? AND t.block = ?{filter}{no_category}
+                     ORDER BY t.viewer_minutes DESC LIMIT ?)",
+                    id = src.id,
+                    table = src.table,
+                )
+            })
+            .collect();
+        let mut heads = vec![BlockHead::default(); blocks.len()];
+        if arms.is_empty() {
+            return Ok(heads);
+        }
+        let sql = arms.join(" UNION ALL ");
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for block in blocks {
+            let (level, index) = level_block(*block);
+            query = query.bind(level).bind(index);
+            if let Some((_, value)) = &src.filter {
+                query = query.bind(value.clone());
+            }
+            query = query.bind(signed((n as u64).saturating_add(1)));
+        }
+        for row in query.fetch_all(&self.pool).await? {
+            let k: i64 = row.try_get("k")?;
+            let head = usize::try_from(k)
+                .ok()
+                .and_then(|k| heads.get_mut(k))
+                .ok_or_else(|| SqliteError::Corrupt(format!("block arm {k}")))?;
+            head.rows.push((
+                row.try_get("id")?,
+                unsigned(row.try_get("vm")?, "viewer minutes")?,
+            ));
+        }
+        Ok(heads)
+    }
+
+    async fn block_sums(
+        &self,
+        blocks: &[Block],
+        subject: &Subject,
+        ids: &[String],
+    ) -> Result<Vec<RankingEntry>> {
+        let src = source(subject);
+        let filter = if src.filter.is_some() {
+            format!(
+                " AND {} = ?3",
+                src.filter.as_ref().map_or("", |(col, _)| col)
+            )
+        } else {
+            String::new()
+        };
+        let sql = format!(
+            "WITH ids(id) AS (SELECT value FROM json_each(?1)),
+                  blocks(level, block) AS (SELECT value ->> 0, value ->> 1 FROM json_each(?2))
+             SELECT t.{id} AS id, {name} AS name, SUM(t.viewer_minutes) AS viewer_minutes,
+                    SUM(t.airtime_minutes) AS airtime_minutes, MAX(t.peak_viewers) AS peak_viewers
+             FROM ids CROSS JOIN blocks
+             JOIN {table} t ON t.level = blocks.level AND t.block = blocks.block AND t.{id} = ids.id{filter}
+             {join}
+             GROUP BY t.{id}",
+            id = src.id,
+            name = src.name,
+            table = src.table,
+            join = src.join,
+        );
+        let blocks_json: Vec<_> = blocks
+            .iter()
+            .map(|b| json!([b.level(), b.index()]))
+            .collect();
+        let mut query = sqlx::query(AssertSqlSafe(sql))
+            .bind(serde_json::Value::from(ids.to_vec()).to_string())
+            .bind(serde_json::Value::Array(blocks_json).to_string());
+        if let Some((_, value)) = &src.filter {
+            query = query.bind(value.clone());
+        }
+        let kind = subject.ranks();
+        query
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row: &SqliteRow| {
+                Ok(RankingEntry {
+                    rank: 0,
+                    kind,
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    totals: totals_of(row)?,
+                })
+            })
+            .collect()
+    }
+
+    /// A ranking read from the block summaries.
+    pub(crate) async fn ranking(
+        &self,
+        query: &RankingQuery,
+    ) -> watchtime_core::Result<Vec<RankingEntry>> {
+        top_k(&Summaries(self), query).await
+    }
+}
+
+/// The store seen as the core's [`SummaryReader`].
+struct Summaries<'a>(&'a SqliteStore);
+
+#[async_trait]
+impl SummaryReader for Summaries<'_> {
+    async fn block_heads(
+        &self,
+        blocks: &[Block],
+        subject: &Subject,
+        n: usize,
+    ) -> watchtime_core::Result<Vec<BlockHead>> {
+        Ok(self.0.heads(blocks, subject, n).await?)
+    }
+
+    async fn sums(
+        &self,
+        blocks: &[Block],
+        subject: &Subject,
+        ids: &[String],
+    ) -> watchtime_core::Result<Vec<RankingEntry>> {
+        Ok(self.0.block_sums(blocks, subject, ids).await?)
+    }
+}
