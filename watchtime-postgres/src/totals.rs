@@ -41,32 +41,43 @@ fn window_slots(window: &DayWindow) -> (i64, i64) {
     )
 }
 
-/// Replaces the stored totals of `day` with the rollup of the slots in `[start, end)`.
+/// Rolls the slots in `[start, end)` up into the totals of `day`, replacing any stored ones, and
+/// records the day's coverage; returns (slots observed, slots incomplete). The day's
+/// `day_status` row must be locked by the caller.
 ///
 /// Every write a close makes to the totals is here, so tables derived from daily totals can be
 /// kept in step in this one place.
-async fn replace_day_totals(
+async fn roll_up_day(
     tx: &mut Transaction<'_, Postgres>,
     day: i32,
     start: i64,
     end: i64,
-) -> Result<()> {
+) -> Result<(i64, i64)> {
+    // Its own statement: one statement cannot delete a key and insert it again.
     sqlx::query("DELETE FROM daily_totals WHERE day = $1")
         .bind(day)
         .execute(&mut **tx)
         .await?;
-    sqlx::query(AssertSqlSafe(format!(
-        "INSERT INTO daily_totals
-             (day, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers)
-         SELECT $3, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers
-         FROM ({ROLLUP}) r"
+    // Totals and coverage in one statement, so both come from the same snapshots even while a
+    // slot of the day is being recorded.
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
+        "WITH totals AS (
+             INSERT INTO daily_totals
+                 (day, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers)
+             SELECT $3, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers
+             FROM ({ROLLUP}) r
+         )
+         UPDATE day_status SET slots_observed = c.observed, slots_incomplete = c.incomplete
+         FROM (SELECT COUNT(*) AS observed, COUNT(*) FILTER (WHERE NOT complete) AS incomplete
+               FROM snapshots WHERE slot >= $1 AND slot < $2) c
+         WHERE day = $3
+         RETURNING slots_observed, slots_incomplete"
     )))
     .bind(start)
     .bind(end)
     .bind(day)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .fetch_one(&mut **tx)
+    .await?)
 }
 
 impl PostgresStore {
@@ -88,25 +99,21 @@ impl PostgresStore {
         if pruned_before.is_some_and(|p| start < p) {
             return Err(PostgresError::Pruned(window.day));
         }
-        // The status first: its row lock makes two closes of one day take turns, so the second
-        // one's DELETE sees the first one's totals (instead of both inserting the same keys).
-        let (observed, incomplete): (i64, i64) = sqlx::query_as(
+        // Lock the day's status row first (coverage is filled in by the rollup): a second close
+        // of the day waits here, so its DELETE then sees this close's totals instead of both
+        // inserting the same keys.
+        sqlx::query(
             "INSERT INTO day_status (day, slots_expected, slots_observed, slots_incomplete, closed_at)
-             SELECT $1, $2, COUNT(*), COUNT(*) FILTER (WHERE NOT complete), $5
-             FROM snapshots WHERE slot >= $3 AND slot < $4
+             VALUES ($1, $2, 0, 0, $3)
              ON CONFLICT (day) DO UPDATE SET slots_expected = excluded.slots_expected,
-                 slots_observed = excluded.slots_observed,
-                 slots_incomplete = excluded.slots_incomplete, closed_at = excluded.closed_at
-             RETURNING slots_observed, slots_incomplete",
+                 closed_at = excluded.closed_at",
         )
         .bind(day)
         .bind(i64::from(slots_expected))
-        .bind(start)
-        .bind(end)
         .bind(now)
-        .fetch_one(&mut *tx)
+        .execute(&mut *tx)
         .await?;
-        replace_day_totals(&mut tx, day, start, end).await?;
+        let (observed, incomplete) = roll_up_day(&mut tx, day, start, end).await?;
         tx.commit().await?;
         Ok(DayStatus {
             day: window.day,
