@@ -8,6 +8,7 @@ use watchtime_core::message::TextLimit;
 use watchtime_core::{DynMentionSource, DynPublisher, DynStore};
 use watchtime_discord::{DiscordClient, DiscordConfig};
 use watchtime_mastodon::{MastodonClient, MastodonConfig};
+use watchtime_postgres::PostgresStore;
 use watchtime_sqlite::SqliteStore;
 use watchtime_twitch::{HelixConfig, HelixSource};
 use watchtime_twitter::{TwitterClient, TwitterConfig};
@@ -16,7 +17,8 @@ use crate::config::{Config, PublisherKind, redact_url};
 use crate::publish::ConsolePublisher;
 use crate::secrets;
 
-/// Opens the store named by `url`, applying its migrations.
+/// Opens the store named by `url`, applying its migrations: `sqlite:…` is the embedded
+/// SQLite store, `postgres://…` or `postgresql://…` the PostgreSQL one.
 pub async fn open_store(url: &str) -> Result<DynStore> {
     if url.starts_with("sqlite:") {
         let store = SqliteStore::connect(url)
@@ -24,8 +26,15 @@ pub async fn open_store(url: &str) -> Result<DynStore> {
             .with_context(|| format!("cannot open the store {}", redact_url(url)))?;
         return Ok(Arc::new(store));
     }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = PostgresStore::connect(url)
+            .await
+            .with_context(|| format!("cannot open the store {}", redact_url(url)))?;
+        return Ok(Arc::new(store));
+    }
     bail!(
-        "unsupported DATABASE_URL {}: use sqlite://FILE (or postgres://USER@HOST/DB once built with PostgreSQL)",
+        "unsupported DATABASE_URL {}: use sqlite://FILE for the embedded store or \
+         postgres://USER@HOST/DATABASE for PostgreSQL",
         redact_url(url)
     )
 }

@@ -1,0 +1,37 @@
+//! # watchtime-postgres
+//!
+//! The production [`watchtime_core::Store`]: PostgreSQL, for a bot that runs for years or on
+//! more than one machine. The `watchtime` binary picks it for a `postgres://` (or
+//! `postgresql://`) `DATABASE_URL`.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), watchtime_postgres::PostgresError> {
+//! let store =
+//!     watchtime_postgres::PostgresStore::connect("postgres://bot@db.example/watchtime").await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Migrations are embedded and applied on connect. Ingest writes a snapshot in one transaction
+//! with one statement per table (each column travels as one array, read back by `UNNEST`);
+//! closing a day rolls it up in SQL in one transaction. Ids and names sort by code point
+//! (`COLLATE "C"`) whatever the server's locale, so rankings match the core's exactly. The store
+//! passes `watchtime_core`'s conformance suite, and no error, log line or `Debug` output holds
+//! the password.
+//!
+//! Feature `testkit`: [`testkit`], a fresh database per test on a running server.
+
+#![deny(missing_docs)]
+
+mod codec;
+mod error;
+mod ingest;
+mod names;
+mod outbox;
+mod rank;
+mod store;
+#[cfg(feature = "testkit")]
+pub mod testkit;
+mod totals;
+
+pub use error::PostgresError;
+pub use store::{CONNECT_TIMEOUT, MIGRATOR, PostgresStore};

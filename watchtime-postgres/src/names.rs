@@ -1,0 +1,92 @@
+//! Name lookup by key.
+
+use async_trait::async_trait;
+use sqlx::postgres::PgRow;
+use sqlx::{AssertSqlSafe, Row};
+use watchtime_core::lookup::{NameLookup, NameRecord, streamer_keys};
+use watchtime_core::ports::NameStore;
+use watchtime_core::{Kind, Slot, Streamer, StreamerId};
+
+use crate::codec::signed;
+use crate::error::Result;
+use crate::store::PostgresStore;
+
+const GAME_COLUMNS: &str = "SELECT game_id, name, name_key, last_seen FROM games";
+const STREAMER_COLUMNS: &str =
+    "SELECT user_id, login, display_name, shown_name, last_seen FROM streamers";
+
+// A streamer answers to its non-empty keys only (`streamer_keys`); a game to its one key, even
+// an empty one, as in the reference store.
+const EXACT_GAMES: &str = "WHERE name_key = $1";
+const EXACT_STREAMERS: &str = "WHERE (login_key = $1 AND login_key <> '')
+    OR (name_key = $1 AND name_key <> '')";
+const LENGTH_GAMES: &str = "WHERE name_key_len BETWEEN $1 AND $2";
+const LENGTH_STREAMERS: &str = "WHERE (login_key_len BETWEEN $1 AND $2 AND login_key <> '')
+    OR (name_key_len BETWEEN $1 AND $2 AND name_key <> '')";
+
+impl PostgresStore {
+    async fn names(&self, lookup: &NameLookup) -> Result<Vec<NameRecord>> {
+        let (game_filter, streamer_filter) = match lookup {
+            NameLookup::Exact(_) => (EXACT_GAMES, EXACT_STREAMERS),
+            NameLookup::KeyLength { .. } => (LENGTH_GAMES, LENGTH_STREAMERS),
+        };
+        let games = self
+            .fetch_names(format!("{GAME_COLUMNS} {game_filter}"), lookup)
+            .await?;
+        let streamers = self
+            .fetch_names(format!("{STREAMER_COLUMNS} {streamer_filter}"), lookup)
+            .await?;
+        let mut out = Vec::with_capacity(games.len() + streamers.len());
+        for row in &games {
+            out.push(game_record(row)?);
+        }
+        for row in &streamers {
+            out.push(streamer_record(row)?);
+        }
+        Ok(out)
+    }
+
+    /// Runs one of the lookup queries above with the lookup's binds.
+    async fn fetch_names(&self, sql: String, lookup: &NameLookup) -> Result<Vec<PgRow>> {
+        let query = sqlx::query(AssertSqlSafe(sql));
+        let query = match lookup {
+            NameLookup::Exact(key) => query.bind(key.as_str()),
+            NameLookup::KeyLength { min, max } => {
+                query.bind(signed(*min as u64)).bind(signed(*max as u64))
+            }
+        };
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+}
+
+fn game_record(row: &PgRow) -> Result<NameRecord> {
+    Ok(NameRecord {
+        kind: Kind::Game,
+        id: row.try_get("game_id")?,
+        name: row.try_get("name")?,
+        keys: vec![row.try_get("name_key")?],
+        last_seen: Slot::from_unix(row.try_get("last_seen")?),
+    })
+}
+
+fn streamer_record(row: &PgRow) -> Result<NameRecord> {
+    let streamer = Streamer {
+        id: StreamerId::new(row.try_get::<String, _>("user_id")?),
+        login: row.try_get("login")?,
+        display_name: row.try_get("display_name")?,
+    };
+    Ok(NameRecord {
+        kind: Kind::Streamer,
+        keys: streamer_keys(&streamer),
+        id: streamer.id.to_string(),
+        name: row.try_get("shown_name")?,
+        last_seen: Slot::from_unix(row.try_get("last_seen")?),
+    })
+}
+
+#[async_trait]
+impl NameStore for PostgresStore {
+    async fn find_names(&self, lookup: &NameLookup) -> watchtime_core::Result<Vec<NameRecord>> {
+        Ok(self.names(lookup).await?)
+    }
+}

@@ -1,0 +1,215 @@
+//! The outbox and mention cursors.
+//!
+//! Claims are safe across processes: the insert of a new entry and the row lock on an existing
+//! one make concurrent claims of one item take turns, so exactly one of them is fresh.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::postgres::PgRow;
+use sqlx::{AssertSqlSafe, Row};
+use watchtime_core::outbox::{
+    AuthorActivity, Claim, OutboxEntry, OutboxItem, OutboxKey, OutboxState, Purpose, Settlement,
+};
+use watchtime_core::ports::OutboxStore;
+
+use crate::codec::unsigned;
+use crate::error::{PostgresError, Result};
+use crate::store::PostgresStore;
+
+const ENTRY: &str = "SELECT platform, item, purpose, author, state, attempts, remote_id, detail,
+        created_at, updated_at
+    FROM outbox WHERE platform = $1 AND item = $2";
+
+fn entry(row: &PgRow) -> Result<OutboxEntry> {
+    let purpose: String = row.try_get("purpose")?;
+    let state: String = row.try_get("state")?;
+    Ok(OutboxEntry {
+        key: OutboxKey {
+            platform: row.try_get("platform")?,
+            item: row.try_get("item")?,
+        },
+        purpose: Purpose::parse(&purpose)
+            .ok_or_else(|| PostgresError::Corrupt(format!("outbox purpose {purpose:?}")))?,
+        author: row.try_get("author")?,
+        state: OutboxState::parse(&state)
+            .ok_or_else(|| PostgresError::Corrupt(format!("outbox state {state:?}")))?,
+        attempts: unsigned(row.try_get("attempts")?, "attempts")?,
+        remote_id: row.try_get("remote_id")?,
+        detail: row.try_get("detail")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+impl PostgresStore {
+    async fn entry(&self, key: &OutboxKey) -> Result<Option<OutboxEntry>> {
+        let row = sqlx::query(ENTRY)
+            .bind(&key.platform)
+            .bind(&key.item)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(entry).transpose()
+    }
+
+    async fn claim_item(&self, item: &OutboxItem, now: DateTime<Utc>) -> Result<Claim> {
+        let mut tx = self.pool.begin().await?;
+        // A concurrent claim of a new item waits here for the first one to commit, then finds
+        // the row and goes on below.
+        let inserted = sqlx::query(
+            "INSERT INTO outbox (platform, item, purpose, author, state, attempts, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, 'pending', 1, $5, $5)
+             ON CONFLICT (platform, item) DO NOTHING",
+        )
+        .bind(&item.key.platform)
+        .bind(&item.key.item)
+        .bind(item.purpose.as_str())
+        .bind(&item.author)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if inserted {
+            tx.commit().await?;
+            return Ok(Claim::Fresh);
+        }
+        let row = sqlx::query(AssertSqlSafe(format!("{ENTRY} FOR UPDATE")))
+            .bind(&item.key.platform)
+            .bind(&item.key.item)
+            .fetch_one(&mut *tx)
+            .await?;
+        let existing = entry(&row)?;
+        let claim = if existing.state.is_settled() {
+            Claim::Settled(existing)
+        } else {
+            sqlx::query(
+                "UPDATE outbox SET state = 'pending', attempts = attempts + 1, updated_at = $3
+                 WHERE platform = $1 AND item = $2",
+            )
+            .bind(&item.key.platform)
+            .bind(&item.key.item)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            match existing.state {
+                OutboxState::Failed => Claim::Fresh,
+                _ => Claim::Unfinished {
+                    attempts: existing.attempts + 1,
+                    since: existing.updated_at,
+                },
+            }
+        };
+        tx.commit().await?;
+        Ok(claim)
+    }
+
+    /// Settles `key` unless it is settled already; `false` if there is no such entry.
+    async fn settle_item(
+        &self,
+        key: &OutboxKey,
+        settlement: &Settlement,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let found = sqlx::query(
+            "UPDATE outbox SET state = $3, remote_id = $4, detail = $5, updated_at = $6
+             WHERE platform = $1 AND item = $2 AND state NOT IN ('sent', 'skipped')",
+        )
+        .bind(&key.platform)
+        .bind(&key.item)
+        .bind(settlement.state().as_str())
+        .bind(settlement.remote_id())
+        .bind(settlement.detail())
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            > 0;
+        Ok(found || self.entry(key).await?.is_some())
+    }
+
+    async fn activity(
+        &self,
+        platform: &str,
+        author: &str,
+        since: DateTime<Utc>,
+    ) -> Result<AuthorActivity> {
+        let (answers, how_tos): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*) FILTER (WHERE purpose = 'answer'), COUNT(*) FILTER (WHERE purpose = 'howto')
+             FROM outbox
+             WHERE platform = $1 AND author = $2 AND created_at >= $3 AND state IN ('pending', 'sent')",
+        )
+        .bind(platform)
+        .bind(author)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(AuthorActivity {
+            answers: unsigned(answers, "reply count")?,
+            how_tos: unsigned(how_tos, "reply count")?,
+        })
+    }
+
+    async fn cursor(&self, platform: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT cursor FROM mention_cursors WHERE platform = $1")
+                .bind(platform)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn set_cursor(&self, platform: &str, cursor: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO mention_cursors (platform, cursor) VALUES ($1, $2)
+             ON CONFLICT (platform) DO UPDATE SET cursor = excluded.cursor",
+        )
+        .bind(platform)
+        .bind(cursor)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl OutboxStore for PostgresStore {
+    async fn claim(&self, item: &OutboxItem, now: DateTime<Utc>) -> watchtime_core::Result<Claim> {
+        Ok(self.claim_item(item, now).await?)
+    }
+
+    async fn settle(
+        &self,
+        key: &OutboxKey,
+        settlement: &Settlement,
+        now: DateTime<Utc>,
+    ) -> watchtime_core::Result<()> {
+        if self.settle_item(key, settlement, now).await? {
+            Ok(())
+        } else {
+            Err(watchtime_core::Error::NotFound {
+                what: format!("outbox entry {key:?}"),
+            })
+        }
+    }
+
+    async fn outbox_entry(&self, key: &OutboxKey) -> watchtime_core::Result<Option<OutboxEntry>> {
+        Ok(self.entry(key).await?)
+    }
+
+    async fn author_activity(
+        &self,
+        platform: &str,
+        author: &str,
+        since: DateTime<Utc>,
+    ) -> watchtime_core::Result<AuthorActivity> {
+        Ok(self.activity(platform, author, since).await?)
+    }
+
+    async fn mention_cursor(&self, platform: &str) -> watchtime_core::Result<Option<String>> {
+        Ok(self.cursor(platform).await?)
+    }
+
+    async fn set_mention_cursor(&self, platform: &str, cursor: &str) -> watchtime_core::Result<()> {
+        Ok(self.set_cursor(platform, cursor).await?)
+    }
+}
