@@ -50,17 +50,43 @@ CREATE TABLE games (
 CREATE INDEX games_name_key ON games (name_key);
 CREATE INDEX games_name_key_len ON games (name_key_len);
 
-CREATE TABLE daily_totals (
-    day             INTEGER NOT NULL,
+-- Totals per (level, block), for fast rankings over long ranges (see watchtime_core::summary):
+-- level 0 is one day (block = day since 1970-01-01), level 1 an aligned 8-day block, level 2 an
+-- aligned 64-day block (block = first day / length). `streamer_totals` and `game_totals` hold the
+-- same sums per streamer and per game (no-category time excluded), indexed to read their heads.
+CREATE TABLE totals (
+    level           SMALLINT NOT NULL,
+    block           INTEGER NOT NULL,
     user_id         TEXT COLLATE "C" NOT NULL,
     game_id         TEXT COLLATE "C" NOT NULL,
     viewer_minutes  BIGINT NOT NULL,
     airtime_minutes BIGINT NOT NULL,
     peak_viewers    BIGINT NOT NULL,
-    PRIMARY KEY (day, user_id, game_id)
+    PRIMARY KEY (level, block, user_id, game_id)
 );
-CREATE INDEX daily_totals_user ON daily_totals (user_id, day);
-CREATE INDEX daily_totals_game ON daily_totals (game_id, day);
+CREATE INDEX totals_by_game ON totals (level, block, game_id, viewer_minutes DESC);
+
+CREATE TABLE streamer_totals (
+    level           SMALLINT NOT NULL,
+    block           INTEGER NOT NULL,
+    user_id         TEXT COLLATE "C" NOT NULL,
+    viewer_minutes  BIGINT NOT NULL,
+    airtime_minutes BIGINT NOT NULL,
+    peak_viewers    BIGINT NOT NULL,
+    PRIMARY KEY (level, block, user_id)
+);
+CREATE INDEX streamer_totals_head ON streamer_totals (level, block, viewer_minutes DESC);
+
+CREATE TABLE game_totals (
+    level           SMALLINT NOT NULL,
+    block           INTEGER NOT NULL,
+    game_id         TEXT COLLATE "C" NOT NULL,
+    viewer_minutes  BIGINT NOT NULL,
+    airtime_minutes BIGINT NOT NULL,
+    peak_viewers    BIGINT NOT NULL,
+    PRIMARY KEY (level, block, game_id)
+);
+CREATE INDEX game_totals_head ON game_totals (level, block, viewer_minutes DESC);
 
 CREATE TABLE day_status (
     day              INTEGER PRIMARY KEY,

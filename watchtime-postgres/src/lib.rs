@@ -13,7 +13,8 @@
 //!
 //! Migrations are embedded and applied on connect. Ingest writes a snapshot in one transaction
 //! with one statement per table (each column travels as one array, read back by `UNNEST`);
-//! closing a day rolls it up in SQL in one transaction. Ids and names sort by code point
+//! closing a day rolls it up in SQL in one transaction, together with the 8- and 64-day block sums
+//! that keep rankings over a year fast (`watchtime_core::summary`). Ids and names sort by code point
 //! (`COLLATE "C"`) whatever the server's locale, so rankings match the core's exactly. The store
 //! passes `watchtime_core`'s conformance suite, and no error, log line or `Debug` output holds
 //! the password.
@@ -27,8 +28,8 @@ mod error;
 mod ingest;
 mod names;
 mod outbox;
-mod rank;
 mod store;
+mod summary;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 mod totals;

@@ -13,6 +13,7 @@ use watchtime_core::{Day, DayRange, Game, Streamer, StreamerId};
 use crate::codec::{day_col, day_from, first_slot_at_or_after, game_from, unsigned};
 use crate::error::{PostgresError, Result};
 use crate::store::PostgresStore;
+use crate::summary;
 
 /// The day's rollup: `viewers × slot minutes` summed per (streamer, game). Binds: $1 window
 /// start slot, $2 window end slot. (`SUM` of `BIGINT` is `NUMERIC` in PostgreSQL: cast back.)
@@ -43,28 +44,25 @@ fn window_slots(window: &DayWindow) -> (i64, i64) {
 
 /// Rolls the slots in `[start, end)` up into the totals of `day`, replacing any stored ones, and
 /// records the day's coverage; returns (slots observed, slots incomplete). The day's
-/// `day_status` row must be locked by the caller.
-///
-/// Every write a close makes to the totals is here, so tables derived from daily totals can be
-/// kept in step in this one place.
+/// `day_status` row must be locked by the caller. The block summaries above the day are brought
+/// up to date in the same transaction.
 async fn roll_up_day(
     tx: &mut Transaction<'_, Postgres>,
-    day: i32,
+    day: Day,
     start: i64,
     end: i64,
+    closed_before: bool,
 ) -> Result<(i64, i64)> {
-    // Its own statement: one statement cannot delete a key and insert it again.
-    sqlx::query("DELETE FROM daily_totals WHERE day = $1")
-        .bind(day)
-        .execute(&mut **tx)
-        .await?;
+    let day_block = summary::day_block(day)?;
+    // Its own statements: one statement cannot delete a key and insert it again.
+    summary::clear(tx, day_block).await?;
     // Totals and coverage in one statement, so both come from the same snapshots even while a
     // slot of the day is being recorded.
-    Ok(sqlx::query_as(AssertSqlSafe(format!(
+    let coverage = sqlx::query_as(AssertSqlSafe(format!(
         "WITH totals AS (
-             INSERT INTO daily_totals
-                 (day, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers)
-             SELECT $3, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers
+             INSERT INTO totals
+                 (level, block, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers)
+             SELECT 0, $3, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers
              FROM ({ROLLUP}) r
          )
          UPDATE day_status SET slots_observed = c.observed, slots_incomplete = c.incomplete
@@ -75,9 +73,11 @@ async fn roll_up_day(
     )))
     .bind(start)
     .bind(end)
-    .bind(day)
+    .bind(day_col(day))
     .fetch_one(&mut **tx)
-    .await?)
+    .await?;
+    summary::after_day_written(tx, day_block, closed_before).await?;
+    Ok(coverage)
 }
 
 impl PostgresStore {
@@ -102,18 +102,21 @@ impl PostgresStore {
         // Lock the day's status row first (coverage is filled in by the rollup): a second close
         // of the day waits here, so its DELETE then sees this close's totals instead of both
         // inserting the same keys.
-        sqlx::query(
+        // `xmax = 0` on the returned row: it was inserted, so the day was never closed before.
+        let first_close: bool = sqlx::query_scalar(
             "INSERT INTO day_status (day, slots_expected, slots_observed, slots_incomplete, closed_at)
              VALUES ($1, $2, 0, 0, $3)
              ON CONFLICT (day) DO UPDATE SET slots_expected = excluded.slots_expected,
-                 closed_at = excluded.closed_at",
+                 closed_at = excluded.closed_at
+             RETURNING (xmax = 0)",
         )
         .bind(day)
         .bind(i64::from(slots_expected))
         .bind(now)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
-        let (observed, incomplete) = roll_up_day(&mut tx, day, start, end).await?;
+        let (observed, incomplete) =
+            roll_up_day(&mut tx, window.day, start, end, !first_close).await?;
         tx.commit().await?;
         Ok(DayStatus {
             day: window.day,
@@ -160,7 +163,7 @@ impl PostgresStore {
         // Ids are COLLATE "C": this is the core's (streamer, game) order, no category first.
         let rows = sqlx::query(
             "SELECT user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers
-             FROM daily_totals WHERE day = $1 ORDER BY user_id, game_id",
+             FROM totals WHERE level = 0 AND block = $1 ORDER BY user_id, game_id",
         )
         .bind(day_col(day))
         .fetch_all(&self.pool)
@@ -235,6 +238,6 @@ impl TotalsStore for PostgresStore {
     }
 
     async fn rank(&self, query: &RankingQuery) -> watchtime_core::Result<Vec<RankingEntry>> {
-        Ok(self.ranking(query).await?)
+        self.ranking(query).await
     }
 }

@@ -1,0 +1,303 @@
+//! Block summaries: kept up to date when a day closes, and read by rankings.
+//!
+//! See `watchtime_core::summary` for the scheme; the tables are in the initial migration.
+
+use async_trait::async_trait;
+use sqlx::postgres::PgRow;
+use sqlx::{AssertSqlSafe, Postgres, Row, Transaction};
+use watchtime_core::Day;
+use watchtime_core::ranking::{RankingEntry, RankingQuery, Subject};
+use watchtime_core::summary::{Block, BlockHead, SummaryReader, top_k};
+
+use crate::codec::{signed, unsigned};
+use crate::error::{PostgresError, Result};
+use crate::store::PostgresStore;
+use crate::totals::totals_of;
+
+/// The per-streamer and per-game tables: (table, id column, which `totals` rows they sum).
+const DERIVED: [(&str, &str, &str); 2] = [
+    ("streamer_totals", "user_id", "true"),
+    ("game_totals", "game_id", "game_id <> ''"),
+];
+
+fn level_block(b: Block) -> (i16, i32) {
+    (i16::from(b.level()), b.index())
+}
+
+/// The level-0 block of `day`.
+pub(crate) fn day_block(day: Day) -> Result<Block> {
+    Block::containing(day, 0).ok_or_else(|| PostgresError::Corrupt("no day level".to_owned()))
+}
+
+/// Fills the per-streamer and per-game sums of `block` from its `totals` rows.
+async fn derive(tx: &mut Transaction<'_, Postgres>, block: Block) -> Result<()> {
+    let (level, index) = level_block(block);
+    for (table, id, filter) in DERIVED {
+        sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO {table} (level, block, {id}, viewer_minutes, airtime_minutes, peak_viewers)
+             SELECT level, block, {id}, SUM(viewer_minutes)::BIGINT, SUM(airtime_minutes)::BIGINT,
+                    MAX(peak_viewers)
+             FROM totals WHERE level = $1 AND block = $2 AND {filter} GROUP BY level, block, {id}"
+        )))
+        .bind(level)
+        .bind(index)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Deletes every summary row of `block`.
+pub(crate) async fn clear(tx: &mut Transaction<'_, Postgres>, block: Block) -> Result<()> {
+    let (level, index) = level_block(block);
+    for table in ["totals", "streamer_totals", "game_totals"] {
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE level = $1 AND block = $2"
+        )))
+        .bind(level)
+        .bind(index)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// After a day's `totals` rows (level 0) were written: derive its per-streamer and per-game
+/// rows, then bring the blocks above it up to date. A day closed for the first time is added
+/// to them; a day closed again has its blocks rebuilt from the level below, since a maximum
+/// (peak viewers) cannot be subtracted.
+pub(crate) async fn after_day_written(
+    tx: &mut Transaction<'_, Postgres>,
+    day: Block,
+    closed_before: bool,
+) -> Result<()> {
+    derive(tx, day).await?;
+    let (_, day_index) = level_block(day);
+    for block in Block::above(day.days().from) {
+        let (level, index) = level_block(block);
+        if closed_before {
+            clear(tx, block).await?;
+            let Some((first, last)) = block.children() else {
+                continue;
+            };
+            sqlx::query(
+                "INSERT INTO totals (level, block, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers)
+                 SELECT $1, $2, user_id, game_id, SUM(viewer_minutes)::BIGINT,
+                        SUM(airtime_minutes)::BIGINT, MAX(peak_viewers)
+                 FROM totals WHERE level = $3 AND block BETWEEN $4 AND $5 GROUP BY user_id, game_id",
+            )
+            .bind(level)
+            .bind(index)
+            .bind(i16::from(first.level()))
+            .bind(first.index())
+            .bind(last.index())
+            .execute(&mut **tx)
+            .await?;
+            derive(tx, block).await?;
+            continue;
+        }
+        let tables = [("totals", "user_id, game_id")]
+            .into_iter()
+            .chain(DERIVED.iter().map(|(table, id, _)| (*table, *id)));
+        for (table, key) in tables {
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO {table} AS t (level, block, {key}, viewer_minutes, airtime_minutes, peak_viewers)
+                 SELECT $1, $2, {key}, viewer_minutes, airtime_minutes, peak_viewers
+                 FROM {table} WHERE level = 0 AND block = $3
+                 ON CONFLICT (level, block, {key}) DO UPDATE SET
+                     viewer_minutes = t.viewer_minutes + excluded.viewer_minutes,
+                     airtime_minutes = t.airtime_minutes + excluded.airtime_minutes,
+                     peak_viewers = GREATEST(t.peak_viewers, excluded.peak_viewers)"
+            )))
+            .bind(level)
+            .bind(index)
+            .bind(day_index)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Where a subject's sums live.
+struct Source {
+    /// The summary table.
+    table: &'static str,
+    /// The ranked id column.
+    id: &'static str,
+    /// The shown name, and the join that brings it in.
+    name: &'static str,
+    join: &'static str,
+    /// A column that must equal the subject's bound id, with that id.
+    filter: Option<(&'static str, String)>,
+}
+
+fn source(subject: &Subject) -> Source {
+    const GAME_NAME: (&str, &str) = ("g.name", "JOIN games g ON g.game_id = t.game_id");
+    const STREAMER_NAME: (&str, &str) = (
+        "st.shown_name",
+        "JOIN streamers st ON st.user_id = t.user_id",
+    );
+    let (table, id, (name, join), filter) = match subject {
+        Subject::TopGames => ("game_totals", "game_id", GAME_NAME, None),
+        Subject::TopStreamers => ("streamer_totals", "user_id", STREAMER_NAME, None),
+        Subject::StreamersOf(g) => (
+            "totals",
+            "user_id",
+            STREAMER_NAME,
+            Some(("game_id", g.to_string())),
+        ),
+        Subject::GamesOf(s) => (
+            "totals",
+            "game_id",
+            GAME_NAME,
+            Some(("user_id", s.to_string())),
+        ),
+    };
+    Source {
+        table,
+        id,
+        name,
+        join,
+        filter,
+    }
+}
+
+/// The blocks as two parallel arrays, for `UNNEST`.
+fn block_arrays(blocks: &[Block]) -> (Vec<i16>, Vec<i32>) {
+    blocks.iter().map(|b| level_block(*b)).unzip()
+}
+
+impl PostgresStore {
+    /// The heads of all blocks in one statement: a `LATERAL` index scan per block.
+    async fn heads(&self, blocks: &[Block], subject: &Subject, n: usize) -> Result<Vec<BlockHead>> {
+        let src = source(subject);
+        let filter = src
+            .filter
+            .as_ref()
+            .map(|(col, _)| format!(" AND t.{col} = $4"))
+            .unwrap_or_default();
+        let sql = format!(
+            "SELECT b.k, h.id, h.vm
+             FROM UNNEST($1::SMALLINT[], $2::INTEGER[]) WITH ORDINALITY AS b(level, block, k)
+             CROSS JOIN LATERAL (
+                 SELECT t.{id} AS id, t.viewer_minutes AS vm FROM {table} t
+                 WHERE t.level = b.level AND t.block = b.block AND t.game_id <> ''{filter}
+                 ORDER BY t.viewer_minutes DESC LIMIT $3
+             ) h",
+            id = src.id,
+            table = src.table,
+        );
+        // Every table has a game_id column except streamer_totals, where the test is moot.
+        let sql = if src.table == "streamer_totals" {
+            sql.replace(" AND t.game_id <> ''", "")
+        } else {
+            sql
+        };
+        let (levels, indexes) = block_arrays(blocks);
+        let mut query = sqlx::query(AssertSqlSafe(sql))
+            .bind(levels)
+            .bind(indexes)
+            .bind(signed((n as u64).saturating_add(1)));
+        if let Some((_, value)) = &src.filter {
+            query = query.bind(value.clone());
+        }
+        let mut heads = vec![BlockHead::default(); blocks.len()];
+        for row in query.fetch_all(&self.pool).await? {
+            let k: i64 = row.try_get("k")?;
+            let head = usize::try_from(k - 1)
+                .ok()
+                .and_then(|k| heads.get_mut(k))
+                .ok_or_else(|| PostgresError::Corrupt(format!("block ordinal {k}")))?;
+            head.rows.push((
+                row.try_get("id")?,
+                unsigned(row.try_get("vm")?, "viewer minutes")?,
+            ));
+        }
+        Ok(heads)
+    }
+
+    /// The exact sums of `ids` over `blocks`, with current names.
+    async fn block_sums(
+        &self,
+        blocks: &[Block],
+        subject: &Subject,
+        ids: &[String],
+    ) -> Result<Vec<RankingEntry>> {
+        let src = source(subject);
+        let filter = src
+            .filter
+            .as_ref()
+            .map(|(col, _)| format!(" AND t.{col} = $4"))
+            .unwrap_or_default();
+        let sql = format!(
+            "SELECT t.{id} AS id, {name} AS name, SUM(t.viewer_minutes)::BIGINT AS viewer_minutes,
+                    SUM(t.airtime_minutes)::BIGINT AS airtime_minutes,
+                    MAX(t.peak_viewers) AS peak_viewers
+             FROM UNNEST($1::SMALLINT[], $2::INTEGER[]) AS b(level, block)
+             JOIN {table} t ON t.level = b.level AND t.block = b.block
+             {join}
+             WHERE t.{id} = ANY($3){filter}
+             GROUP BY t.{id}, {name}",
+            id = src.id,
+            name = src.name,
+            table = src.table,
+            join = src.join,
+        );
+        let (levels, indexes) = block_arrays(blocks);
+        let mut query = sqlx::query(AssertSqlSafe(sql))
+            .bind(levels)
+            .bind(indexes)
+            .bind(ids);
+        if let Some((_, value)) = &src.filter {
+            query = query.bind(value.clone());
+        }
+        let kind = subject.ranks();
+        query
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row: &PgRow| {
+                Ok(RankingEntry {
+                    rank: 0,
+                    kind,
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    totals: totals_of(row)?,
+                })
+            })
+            .collect()
+    }
+
+    /// A ranking read from the block summaries.
+    pub(crate) async fn ranking(
+        &self,
+        query: &RankingQuery,
+    ) -> watchtime_core::Result<Vec<RankingEntry>> {
+        top_k(&Summaries(self), query).await
+    }
+}
+
+/// The store seen as the core's [`SummaryReader`].
+struct Summaries<'a>(&'a PostgresStore);
+
+#[async_trait]
+impl SummaryReader for Summaries<'_> {
+    async fn block_heads(
+        &self,
+        blocks: &[Block],
+        subject: &Subject,
+        n: usize,
+    ) -> watchtime_core::Result<Vec<BlockHead>> {
+        Ok(self.0.heads(blocks, subject, n).await?)
+    }
+
+    async fn sums(
+        &self,
+        blocks: &[Block],
+        subject: &Subject,
+        ids: &[String],
+    ) -> watchtime_core::Result<Vec<RankingEntry>> {
+        Ok(self.0.block_sums(blocks, subject, ids).await?)
+    }
+}
