@@ -3,7 +3,7 @@
 //! 50,000 channels with heavy-tailed audiences (channel `i` has `60 + 150,000 / (i+1)^0.85`
 //! viewers at prime time, so every stream clears the 50-viewer threshold), 1,500 games with Zipf
 //! popularity, each channel with a main game. Each day each channel goes live with probability
-//! 0.5 for one session of 4–14 slots starting at a random slot; a session that starts late runs
+//! 0.4 for one session of 6–18 slots starting at a random slot; a session that starts late runs
 //! on into the next day, so every slot of a day sees about the same number of streams. One
 //! session in five switches game halfway.
 //!
@@ -30,11 +30,11 @@ pub const CHANNELS: usize = 50_000;
 /// How many games (categories) there are.
 pub const GAMES: usize = 1_500;
 /// The chance a channel streams on a given day.
-const LIVE_CHANCE: f64 = 0.5;
+const LIVE_CHANCE: f64 = 0.4;
 /// The chance a session switches game halfway.
 const SWITCH_CHANCE: f64 = 0.2;
 /// Session length in slots, inclusive.
-const SESSION_SLOTS: (u32, u32) = (4, 14);
+const SESSION_SLOTS: (u32, u32) = (6, 18);
 /// Seconds after the slot start at which a sweep is taken.
 const SWEEP_DELAY_SECONDS: i64 = 7;
 
