@@ -79,12 +79,14 @@ impl Baseline {
 }
 
 /// The tables whose rows the report counts.
-pub const TABLES: [&str; 6] = [
+pub const TABLES: [&str; 8] = [
     "snapshots",
     "samples",
     "streamers",
     "games",
-    "daily_totals",
+    "totals",
+    "streamer_totals",
+    "game_totals",
     "day_status",
 ];
 

@@ -180,7 +180,7 @@ fn shape(o: &mut String, shape: Option<&(Shape, String)>) -> fmt::Result {
     )?;
     writeln!(
         o,
-        "| (streamer, game) pairs per day | {:.0} pairs avg (= daily_totals rows per day) |",
+        "| (streamer, game) pairs per day | {:.0} pairs avg (= day-level `totals` rows per day) |",
         s.pairs_per_day()
     )?;
     writeln!(

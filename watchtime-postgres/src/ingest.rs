@@ -43,9 +43,15 @@ const UPSERT_STREAMERS: &str = "INSERT INTO streamers AS s
         login_key = excluded.login_key, name_key = excluded.name_key,
         login_key_len = excluded.login_key_len, name_key_len = excluded.name_key_len,
         last_seen = excluded.last_seen
-    WHERE excluded.last_seen > s.last_seen
-       OR (excluded.last_seen = s.last_seen
-           AND (excluded.login, excluded.display_name) IS DISTINCT FROM (s.login, s.display_name))";
+    WHERE (excluded.login, excluded.display_name) IS DISTINCT FROM (s.login, s.display_name)
+      AND excluded.last_seen >= GREATEST(s.last_seen,
+          (SELECT z.last_seen FROM streamer_seen z WHERE z.user_id = s.user_id))";
+
+/// Moves the last-seen slot of every streamer in the snapshot (never backwards).
+const UPSERT_SEEN: &str = "INSERT INTO streamer_seen AS z (user_id, last_seen)
+    SELECT u.user_id, $1 FROM UNNEST($2::text[]) AS u (user_id)
+    ON CONFLICT (user_id) DO UPDATE SET last_seen = excluded.last_seen
+    WHERE excluded.last_seen > z.last_seen";
 
 /// The same rule for games.
 const UPSERT_GAMES: &str =
@@ -60,11 +66,12 @@ const UPSERT_GAMES: &str =
 
 /// Every statement a recording runs, in order: one per table (two for samples, which are
 /// replaced). The count does not depend on the snapshot.
-pub(crate) const STATEMENTS: [&str; 5] = [
+pub(crate) const STATEMENTS: [&str; 6] = [
     UPSERT_SNAPSHOT,
     DELETE_SAMPLES,
     INSERT_SAMPLES,
     UPSERT_STREAMERS,
+    UPSERT_SEEN,
     UPSERT_GAMES,
 ];
 
@@ -164,6 +171,7 @@ pub(crate) async fn write_snapshot(
         delete_samples,
         insert_samples,
         upsert_streamers,
+        upsert_seen,
         upsert_games,
     ] = STATEMENTS;
     let completeness = snapshot.completeness();
@@ -199,6 +207,11 @@ pub(crate) async fn write_snapshot(
         .bind(&st.name_keys)
         .bind(&st.login_key_lens)
         .bind(&st.name_key_lens)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(upsert_seen)
+        .bind(slot)
+        .bind(&st.ids)
         .execute(&mut **tx)
         .await?;
     let g = games(snapshot);

@@ -12,8 +12,9 @@ use crate::error::Result;
 use crate::store::PostgresStore;
 
 const GAME_COLUMNS: &str = "SELECT game_id, name, name_key, last_seen FROM games";
-const STREAMER_COLUMNS: &str =
-    "SELECT user_id, login, display_name, shown_name, last_seen FROM streamers";
+const STREAMER_COLUMNS: &str = "SELECT st.user_id, st.login, st.display_name, st.shown_name,
+            GREATEST(seen.last_seen, st.last_seen) AS last_seen
+     FROM streamers st LEFT JOIN streamer_seen seen ON seen.user_id = st.user_id";
 
 // A streamer answers to its non-empty keys only (`streamer_keys`); a game to its one key, even
 // an empty one, as in the reference store.

@@ -230,14 +230,15 @@ impl PostgresStore {
             .as_ref()
             .map(|(col, _)| format!(" AND t.{col} = $4"))
             .unwrap_or_default();
+        // Driven by (id, block) pairs, so each is one primary-key probe however big the block.
         let sql = format!(
             "SELECT t.{id} AS id, {name} AS name, SUM(t.viewer_minutes)::BIGINT AS viewer_minutes,
                     SUM(t.airtime_minutes)::BIGINT AS airtime_minutes,
                     MAX(t.peak_viewers) AS peak_viewers
-             FROM UNNEST($1::SMALLINT[], $2::INTEGER[]) AS b(level, block)
-             JOIN {table} t ON t.level = b.level AND t.block = b.block
+             FROM UNNEST($3::TEXT[]) AS i(id)
+             CROSS JOIN UNNEST($1::SMALLINT[], $2::INTEGER[]) AS b(level, block)
+             JOIN {table} t ON t.level = b.level AND t.block = b.block AND t.{id} = i.id{filter}
              {join}
-             WHERE t.{id} = ANY($3){filter}
              GROUP BY t.{id}, {name}",
             id = src.id,
             name = src.name,

@@ -12,8 +12,9 @@ use crate::error::Result;
 use crate::store::SqliteStore;
 
 const GAME_COLUMNS: &str = "SELECT game_id, name, name_key, last_seen FROM games";
-const STREAMER_COLUMNS: &str =
-    "SELECT user_id, login, display_name, shown_name, last_seen FROM streamers";
+const STREAMER_COLUMNS: &str = "SELECT st.user_id, st.login, st.display_name, st.shown_name,
+        COALESCE(seen.last_seen, st.last_seen) AS last_seen
+    FROM streamers st LEFT JOIN streamer_seen seen ON seen.user_id = st.user_id";
 
 impl SqliteStore {
     async fn names(&self, lookup: &NameLookup) -> Result<Vec<NameRecord>> {

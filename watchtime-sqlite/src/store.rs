@@ -1,5 +1,6 @@
 //! The store itself: connecting, migrating, and recording snapshots.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -110,10 +111,23 @@ fn samples_json(snapshot: &SlotSnapshot) -> String {
     serde_json::Value::Array(rows).to_string()
 }
 
-fn streamers_json(snapshot: &SlotSnapshot) -> String {
+/// The streamers of `snapshot` whose stored names must be written: new ones, and renamed ones
+/// unless the stored names come from a later snapshot. `stored` maps an id to its stored
+/// (login, display name, last seen slot).
+fn streamers_json(
+    snapshot: &SlotSnapshot,
+    stored: &HashMap<String, (String, String, i64)>,
+) -> String {
+    let slot = snapshot.slot().unix();
     let rows: Vec<_> = snapshot
         .streams()
         .iter()
+        .filter(|s| match stored.get(s.streamer.id.as_str()) {
+            None => true,
+            Some((login, display, seen)) => {
+                slot >= *seen && (*login != s.streamer.login || *display != s.streamer.display_name)
+            }
+        })
         .map(|s| {
             let login_key = name_key(&s.streamer.login);
             let display_key = name_key(&s.streamer.display_name);
@@ -130,6 +144,26 @@ fn streamers_json(snapshot: &SlotSnapshot) -> String {
         })
         .collect();
     serde_json::Value::Array(rows).to_string()
+}
+
+/// The stored names and last-seen slots of the snapshot's streamers, read in one statement.
+async fn stored_streamers(
+    tx: &mut Transaction<'_, Sqlite>,
+    samples: &str,
+) -> Result<HashMap<String, (String, String, i64)>> {
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT st.user_id, st.login, st.display_name, COALESCE(seen.last_seen, st.last_seen)
+         FROM json_each(?1) j
+         CROSS JOIN streamers st ON st.user_id = j.value ->> 0
+         LEFT JOIN streamer_seen seen ON seen.user_id = st.user_id",
+    )
+    .bind(samples)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, login, display, seen)| (id, (login, display, seen)))
+        .collect())
 }
 
 fn games_json(snapshot: &SlotSnapshot) -> String {
@@ -149,6 +183,8 @@ fn games_json(snapshot: &SlotSnapshot) -> String {
 
 async fn write_snapshot(tx: &mut Transaction<'_, Sqlite>, snapshot: &SlotSnapshot) -> Result<()> {
     let slot = snapshot.slot().unix();
+    let samples = samples_json(snapshot);
+    let games = games_json(snapshot);
     sqlx::query("DELETE FROM samples WHERE slot = ?1")
         .bind(slot)
         .execute(&mut **tx)
@@ -174,11 +210,13 @@ async fn write_snapshot(tx: &mut Transaction<'_, Sqlite>, snapshot: &SlotSnapsho
          SELECT ?1, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?2)",
     )
     .bind(slot)
-    .bind(samples_json(snapshot))
+    .bind(samples.as_str())
     .execute(&mut **tx)
     .await?;
-    // Names: only from a snapshot at least as recent as the one they were last seen in, and
-    // only rows that change.
+    // Names: only from a snapshot at least as recent as the one they were last seen in. Only
+    // new or renamed streamers get their wide row (and its four key indexes) written; everyone
+    // else just has the narrow `streamer_seen` row moved.
+    let stored = stored_streamers(tx, &samples).await?;
     sqlx::query(
         "INSERT INTO streamers (user_id, login, display_name, shown_name, login_key_len, name_key_len,
                                 login_key, name_key, last_seen)
@@ -188,13 +226,20 @@ async fn write_snapshot(tx: &mut Transaction<'_, Sqlite>, snapshot: &SlotSnapsho
          ON CONFLICT (user_id) DO UPDATE SET login = excluded.login, display_name = excluded.display_name,
              shown_name = excluded.shown_name, login_key = excluded.login_key, name_key = excluded.name_key,
              login_key_len = excluded.login_key_len, name_key_len = excluded.name_key_len,
-             last_seen = excluded.last_seen
-         WHERE excluded.last_seen > streamers.last_seen
-            OR (excluded.last_seen = streamers.last_seen
-                AND (excluded.login IS NOT streamers.login OR excluded.display_name IS NOT streamers.display_name))",
+             last_seen = excluded.last_seen",
     )
     .bind(slot)
-    .bind(streamers_json(snapshot))
+    .bind(streamers_json(snapshot, &stored))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO streamer_seen (user_id, last_seen)
+         SELECT value ->> 0, ?1 FROM json_each(?2) WHERE true
+         ON CONFLICT (user_id) DO UPDATE SET last_seen = excluded.last_seen
+         WHERE excluded.last_seen > streamer_seen.last_seen",
+    )
+    .bind(slot)
+    .bind(samples.as_str())
     .execute(&mut **tx)
     .await?;
     sqlx::query(
@@ -202,11 +247,18 @@ async fn write_snapshot(tx: &mut Transaction<'_, Sqlite>, snapshot: &SlotSnapsho
          SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, ?1 FROM json_each(?2) WHERE true
          ON CONFLICT (game_id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,
              name_key_len = excluded.name_key_len, last_seen = excluded.last_seen
-         WHERE excluded.last_seen > games.last_seen
-            OR (excluded.last_seen = games.last_seen AND excluded.name IS NOT games.name)",
+         WHERE excluded.last_seen >= games.last_seen AND excluded.name IS NOT games.name",
     )
     .bind(slot)
-    .bind(games_json(snapshot))
+    .bind(games.as_str())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE games SET last_seen = ?1
+         WHERE game_id IN (SELECT value ->> 0 FROM json_each(?2)) AND last_seen < ?1",
+    )
+    .bind(slot)
+    .bind(games.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(())
