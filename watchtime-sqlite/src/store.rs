@@ -1,6 +1,6 @@
 //! The store itself: connecting, migrating, and recording snapshots.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -111,23 +111,28 @@ fn samples_json(snapshot: &SlotSnapshot) -> String {
     serde_json::Value::Array(rows).to_string()
 }
 
-/// The streamers of `snapshot` whose stored names must be written: new ones, and renamed ones
-/// unless the stored names come from a later snapshot. `stored` maps an id to its stored
-/// (login, display name, last seen slot).
-fn streamers_json(
-    snapshot: &SlotSnapshot,
-    stored: &HashMap<String, (String, String, i64)>,
-) -> String {
-    let slot = snapshot.slot().unix();
+/// Every streamer of the snapshot as `[id, login, display name]`.
+fn names_json(snapshot: &SlotSnapshot) -> String {
     let rows: Vec<_> = snapshot
         .streams()
         .iter()
-        .filter(|s| match stored.get(s.streamer.id.as_str()) {
-            None => true,
-            Some((login, display, seen)) => {
-                slot >= *seen && (*login != s.streamer.login || *display != s.streamer.display_name)
-            }
+        .map(|s| {
+            json!([
+                s.streamer.id.as_str(),
+                s.streamer.login,
+                s.streamer.display_name
+            ])
         })
+        .collect();
+    serde_json::Value::Array(rows).to_string()
+}
+
+/// The streamers in `changed`, with their name keys, for the names upsert.
+fn streamers_json(snapshot: &SlotSnapshot, changed: &HashSet<String>) -> String {
+    let rows: Vec<_> = snapshot
+        .streams()
+        .iter()
+        .filter(|s| changed.contains(s.streamer.id.as_str()))
         .map(|s| {
             let login_key = name_key(&s.streamer.login);
             let display_key = name_key(&s.streamer.display_name);
@@ -146,24 +151,28 @@ fn streamers_json(
     serde_json::Value::Array(rows).to_string()
 }
 
-/// The stored names and last-seen slots of the snapshot's streamers, read in one statement.
-async fn stored_streamers(
+/// The streamers of the snapshot whose stored names must be written: new ones, and renamed ones
+/// unless the stored names come from a later snapshot. Usually a handful, so only their ids
+/// come back.
+async fn changed_streamers(
     tx: &mut Transaction<'_, Sqlite>,
-    samples: &str,
-) -> Result<HashMap<String, (String, String, i64)>> {
-    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT st.user_id, st.login, st.display_name, COALESCE(seen.last_seen, st.last_seen)
-         FROM json_each(?1) j
-         CROSS JOIN streamers st ON st.user_id = j.value ->> 0
-         LEFT JOIN streamer_seen seen ON seen.user_id = st.user_id",
+    slot: i64,
+    names: &str,
+) -> Result<HashSet<String>> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT j.value ->> 0
+         FROM json_each(?2) j
+         LEFT JOIN streamers st ON st.user_id = j.value ->> 0
+         LEFT JOIN streamer_seen seen ON seen.user_id = j.value ->> 0
+         WHERE st.user_id IS NULL
+            OR (?1 >= COALESCE(seen.last_seen, st.last_seen)
+                AND (st.login IS NOT j.value ->> 1 OR st.display_name IS NOT j.value ->> 2))",
     )
-    .bind(samples)
+    .bind(slot)
+    .bind(names)
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, login, display, seen)| (id, (login, display, seen)))
-        .collect())
+    Ok(ids.into_iter().collect())
 }
 
 fn games_json(snapshot: &SlotSnapshot) -> String {
@@ -216,7 +225,7 @@ async fn write_snapshot(tx: &mut Transaction<'_, Sqlite>, snapshot: &SlotSnapsho
     // Names: only from a snapshot at least as recent as the one they were last seen in. Only
     // new or renamed streamers get their wide row (and its four key indexes) written; everyone
     // else just has the narrow `streamer_seen` row moved.
-    let stored = stored_streamers(tx, &samples).await?;
+    let changed = changed_streamers(tx, slot, &names_json(snapshot)).await?;
     sqlx::query(
         "INSERT INTO streamers (user_id, login, display_name, shown_name, login_key_len, name_key_len,
                                 login_key, name_key, last_seen)
@@ -229,7 +238,7 @@ async fn write_snapshot(tx: &mut Transaction<'_, Sqlite>, snapshot: &SlotSnapsho
              last_seen = excluded.last_seen",
     )
     .bind(slot)
-    .bind(streamers_json(snapshot, &stored))
+    .bind(streamers_json(snapshot, &changed))
     .execute(&mut **tx)
     .await?;
     sqlx::query(
