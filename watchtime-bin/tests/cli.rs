@@ -2,43 +2,15 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod exe;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::Arc;
 
-use chrono::Duration;
-use watchtime_bin::sim::SimulatedTwitch;
-use watchtime_core::time::ManualClock;
-use watchtime_core::{DayCalendar, jsonl};
-
-fn watchtime(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_watchtime"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("WATCHTIME_PUBLISHER")
-        .env_remove("WATCHTIME_CONFIG")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the watchtime binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use exe::{simulated_day, text, watchtime};
 
 /// A day of simulated snapshots (2026-11-25, 48 slots) as JSON Lines, with one corrupt line.
 fn snapshot_file(dir: &Path) -> PathBuf {
-    let start = DayCalendar::LOS_ANGELES_8AM.start_of("2026-11-25".parse().unwrap());
-    let clock = Arc::new(ManualClock::new(start));
-    let sim = SimulatedTwitch::new(7, 3_000, clock);
-    let mut lines: Vec<String> = (0..48)
-        .map(|i| {
-            jsonl::to_line(
-                &sim.snapshot_at(start + Duration::minutes(30 * i) + Duration::seconds(5), 0),
-            )
-        })
-        .collect();
+    let mut lines = simulated_day(7);
     lines.insert(
         2,
         r#"{"taken_at": "2026-11-25T17:00:00Z", "complete": true, "streams": [{"user_id": "#.into(),
@@ -53,6 +25,7 @@ fn demo_prints_the_three_daily_posts_and_replies() {
     let dir = tempfile::tempdir().unwrap();
     let out = watchtime(
         dir.path(),
+        None,
         &[
             "demo",
             "--from",
@@ -95,6 +68,7 @@ fn import_reports_a_corrupt_line_and_loads_the_rest() {
     let file = snapshot_file(dir.path());
     let out = watchtime(
         dir.path(),
+        None,
         &[
             "--now",
             "2026-11-27T00:00:00Z",
@@ -115,9 +89,10 @@ fn import_reports_a_corrupt_line_and_loads_the_rest() {
         "{stdout}"
     );
     // Importing again replaces the slots instead of counting them twice.
-    let before = watchtime(dir.path(), &["report", "2026-11-25", "--json"]);
+    let before = watchtime(dir.path(), None, &["report", "2026-11-25", "--json"]);
     watchtime(
         dir.path(),
+        None,
         &[
             "--now",
             "2026-11-27T00:00:00Z",
@@ -125,7 +100,7 @@ fn import_reports_a_corrupt_line_and_loads_the_rest() {
             file.to_str().unwrap(),
         ],
     );
-    let after = watchtime(dir.path(), &["report", "2026-11-25", "--json"]);
+    let after = watchtime(dir.path(), None, &["report", "2026-11-25", "--json"]);
     assert_eq!(text(&before.stdout), text(&after.stdout));
 }
 
@@ -135,6 +110,7 @@ fn report_json_has_the_documented_shape() {
     let file = snapshot_file(dir.path());
     let out = watchtime(
         dir.path(),
+        None,
         &[
             "--now",
             "2026-11-27T00:00:00Z",
@@ -146,6 +122,7 @@ fn report_json_has_the_documented_shape() {
 
     let out = watchtime(
         dir.path(),
+        None,
         &["report", "2026-11-25", "--json", "--top", "3"],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -181,6 +158,7 @@ fn report_json_has_the_documented_shape() {
     let top_game = v["games"][0]["name"].as_str().unwrap().to_owned();
     let out = watchtime(
         dir.path(),
+        None,
         &[
             "report",
             "2026-11-25",
@@ -197,6 +175,7 @@ fn report_json_has_the_documented_shape() {
 
     let out = watchtime(
         dir.path(),
+        None,
         &[
             "report",
             "--from",
@@ -214,6 +193,7 @@ fn report_json_has_the_documented_shape() {
 
     let out = watchtime(
         dir.path(),
+        None,
         &["report", "2026-11-25", "--game", "no such game at all"],
     );
     assert!(!out.status.success());
@@ -231,10 +211,15 @@ fn ask_close_day_and_a_dry_run_post() {
     let now = ["--now", "2026-11-26T23:00:00Z"];
     let import = watchtime(
         dir.path(),
+        None,
         &[&now[..], &["import", "--no-close", file.to_str().unwrap()]].concat(),
     );
     assert!(import.status.success());
-    let refused = watchtime(dir.path(), &[&now[..], &["post", "--dry-run"]].concat());
+    let refused = watchtime(
+        dir.path(),
+        None,
+        &[&now[..], &["post", "--dry-run"]].concat(),
+    );
     assert!(!refused.status.success());
     assert!(
         text(&refused.stderr).contains("watchtime close-day 2026-11-25"),
@@ -242,11 +227,15 @@ fn ask_close_day_and_a_dry_run_post() {
         text(&refused.stderr)
     );
 
-    let closed = watchtime(dir.path(), &[&now[..], &["close-day"]].concat());
+    let closed = watchtime(dir.path(), None, &[&now[..], &["close-day"]].concat());
     assert!(closed.status.success(), "{}", text(&closed.stderr));
     assert!(text(&closed.stdout).starts_with("closed 2026-11-25: 48 of 48 snapshots"));
 
-    let dry = watchtime(dir.path(), &[&now[..], &["post", "--dry-run"]].concat());
+    let dry = watchtime(
+        dir.path(),
+        None,
+        &[&now[..], &["post", "--dry-run"]].concat(),
+    );
     let stdout = text(&dry.stdout);
     assert!(dry.status.success(), "{}", text(&dry.stderr));
     assert_eq!(stdout.matches("console · ").count(), 3, "{stdout}");
@@ -254,11 +243,12 @@ fn ask_close_day_and_a_dry_run_post() {
 
     let ask = watchtime(
         dir.path(),
+        None,
         &[&now[..], &["ask", "'); DROP TABLE samples;--"]].concat(),
     );
     assert!(ask.status.success());
     assert!(text(&ask.stdout).contains("I know no game or streamer by that name"));
-    let report = watchtime(dir.path(), &["report", "2026-11-25"]);
+    let report = watchtime(dir.path(), None, &["report", "2026-11-25"]);
     assert!(
         text(&report.stdout).starts_with("Top games, 2026-11-25 (48 of 48 snapshots)"),
         "{}",
@@ -274,7 +264,7 @@ fn bad_configuration_is_a_clear_error() {
         "zone = \"America/Los_Angeles\"\nslot_minutes = \"thirty\"\n",
     )
     .unwrap();
-    let out = watchtime(dir.path(), &["--config", "bad.toml", "report"]);
+    let out = watchtime(dir.path(), None, &["--config", "bad.toml", "report"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(
@@ -284,6 +274,7 @@ fn bad_configuration_is_a_clear_error() {
 
     let out = watchtime(
         dir.path(),
+        None,
         &["--database", "mysql://root:hunter2@db/x", "report"],
     );
     let stderr = text(&out.stderr);
@@ -293,7 +284,7 @@ fn bad_configuration_is_a_clear_error() {
         "{stderr}"
     );
 
-    let out = watchtime(dir.path(), &["--zone", "Mars/Olympus", "report"]);
+    let out = watchtime(dir.path(), None, &["--zone", "Mars/Olympus", "report"]);
     assert!(
         text(&out.stderr).contains("not an IANA time zone"),
         "{}",

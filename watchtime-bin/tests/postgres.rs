@@ -4,45 +4,16 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod exe;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::Arc;
 
-use chrono::Duration;
-use watchtime_bin::sim::SimulatedTwitch;
-use watchtime_core::time::ManualClock;
-use watchtime_core::{DayCalendar, jsonl};
+use exe::{simulated_day, text, watchtime};
 use watchtime_postgres::testkit::TestDatabase;
-
-fn watchtime(dir: &Path, database: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_watchtime"))
-        .args(args)
-        .current_dir(dir)
-        .env("DATABASE_URL", database)
-        .env_remove("DATABASE_URL_FILE")
-        .env_remove("WATCHTIME_PUBLISHER")
-        .env_remove("WATCHTIME_CONFIG")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the watchtime binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// A day of simulated snapshots (2026-11-25, 48 slots) as JSON Lines.
 fn snapshot_file(dir: &Path) -> PathBuf {
-    let start = DayCalendar::LOS_ANGELES_8AM.start_of("2026-11-25".parse().unwrap());
-    let clock = Arc::new(ManualClock::new(start));
-    let sim = SimulatedTwitch::new(11, 3_000, clock);
-    let lines: Vec<String> = (0..48)
-        .map(|i| {
-            jsonl::to_line(
-                &sim.snapshot_at(start + Duration::minutes(30 * i) + Duration::seconds(5), 0),
-            )
-        })
-        .collect();
+    let lines = simulated_day(11);
     let path = dir.join("snapshots.jsonl");
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
     path
@@ -53,7 +24,7 @@ fn snapshot_file(dir: &Path) -> PathBuf {
 fn import_and_report(dir: &Path, database: &str, file: &Path) -> (String, String) {
     let import = watchtime(
         dir,
-        database,
+        Some(database),
         &[
             "--now",
             "2026-11-27T00:00:00Z",
@@ -69,7 +40,7 @@ fn import_and_report(dir: &Path, database: &str, file: &Path) -> (String, String
     );
     let report = watchtime(
         dir,
-        database,
+        Some(database),
         &["report", "2026-11-25", "--json", "--top", "10"],
     );
     assert!(report.status.success(), "{}", text(&report.stderr));
@@ -77,7 +48,7 @@ fn import_and_report(dir: &Path, database: &str, file: &Path) -> (String, String
     let top_game = v["games"][0]["name"].as_str().unwrap().to_owned();
     let of_game = watchtime(
         dir,
-        database,
+        Some(database),
         &["report", "2026-11-25", "--json", "--game", &top_game],
     );
     assert!(of_game.status.success(), "{}", text(&of_game.stderr));
@@ -90,14 +61,14 @@ fn migrate_import_and_report_match_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let file = snapshot_file(dir.path());
 
-    let migrate = watchtime(dir.path(), database.url(), &["migrate"]);
+    let migrate = watchtime(dir.path(), Some(database.url()), &["migrate"]);
     assert!(migrate.status.success(), "{}", text(&migrate.stderr));
     assert!(
         text(&migrate.stdout).contains("is migrated and ready"),
         "{}",
         text(&migrate.stdout)
     );
-    let again = watchtime(dir.path(), database.url(), &["migrate"]);
+    let again = watchtime(dir.path(), Some(database.url()), &["migrate"]);
     assert!(again.status.success(), "{}", text(&again.stderr));
 
     let postgres = import_and_report(dir.path(), database.url(), &file);
@@ -125,7 +96,7 @@ fn a_down_server_is_a_clear_error_without_the_password() {
     let dir = tempfile::tempdir().unwrap();
     let url = "postgres://bot:hunter2-secret@127.0.0.1:1/watchtime";
     for args in [&["migrate"][..], &["report"][..]] {
-        let out = watchtime(dir.path(), url, args);
+        let out = watchtime(dir.path(), Some(url), args);
         let stderr = text(&out.stderr);
         assert!(!out.status.success(), "{args:?}: {stderr}");
         assert!(
@@ -143,7 +114,7 @@ fn a_down_server_is_a_clear_error_without_the_password() {
 #[test]
 fn an_unknown_scheme_names_both_stores() {
     let dir = tempfile::tempdir().unwrap();
-    let out = watchtime(dir.path(), "mysql://root:hunter2@db/x", &["migrate"]);
+    let out = watchtime(dir.path(), Some("mysql://root:hunter2@db/x"), &["migrate"]);
     let stderr = text(&out.stderr);
     assert!(!out.status.success());
     assert!(
