@@ -63,6 +63,9 @@ pub async fn timed<T>(f: impl Future<Output = T>) -> (T, Duration) {
 /// The peak resident memory of this process over one phase of the bench.
 #[derive(Clone, Debug)]
 pub struct PhaseMemory {
+    /// `VmRSS` when the phase started, in KiB: what the bench itself holds (the generator's
+    /// channels, the runtime), so `peak_kib - start_kib` is what the phase added.
+    pub start_kib: Option<u64>,
     /// `VmHWM` at the end of the phase, in KiB.
     pub peak_kib: Option<u64>,
     /// Why the peak could not be reset before the phase (then it is the peak since start).
@@ -73,6 +76,7 @@ pub struct PhaseMemory {
 /// [`Phase::finish`] reads it.
 #[derive(Debug)]
 pub struct Phase {
+    start_kib: Option<u64>,
     reset_error: Option<String>,
 }
 
@@ -82,12 +86,16 @@ impl Phase {
         let reset_error = std::fs::write("/proc/self/clear_refs", "5")
             .err()
             .map(|e| format!("could not reset the peak (/proc/self/clear_refs: {e})"));
-        Phase { reset_error }
+        Phase {
+            start_kib: status_kib("self", "VmRSS").ok(),
+            reset_error,
+        }
     }
 
     /// The peak RSS since [`Phase::start`].
     pub fn finish(self) -> PhaseMemory {
         PhaseMemory {
+            start_kib: self.start_kib,
             peak_kib: status_kib("self", "VmHWM").ok(),
             reset_error: self.reset_error,
         }

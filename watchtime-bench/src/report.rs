@@ -364,9 +364,15 @@ fn fmt_ms(v: Option<f64>) -> String {
 }
 
 fn memory(m: &PhaseMemory) -> String {
-    let peak = m
-        .peak_kib
-        .map_or("unknown".into(), |k| format!("{:.1} MiB", mib(k)));
+    let peak = match (m.peak_kib, m.start_kib) {
+        (Some(peak), Some(start)) => format!(
+            "{:.1} MiB (from {:.1} MiB at the start of the phase)",
+            mib(peak),
+            mib(start)
+        ),
+        (Some(peak), None) => format!("{:.1} MiB", mib(peak)),
+        (None, _) => "unknown".into(),
+    };
     match &m.reset_error {
         Some(e) => format!("{peak} (peak since start: {e})"),
         None => peak,
