@@ -125,7 +125,7 @@ struct Source {
     table: &'static str,
     /// The ranked id column.
     id: &'static str,
-    /// The shown name, and the join that brings it in.
+    /// The shown name, and the join that brings it in (on the summed row `s` and its `s.id`).
     name: &'static str,
     join: &'static str,
     /// A column that must equal the subject's bound id, with that id.
@@ -133,11 +133,8 @@ struct Source {
 }
 
 fn source(subject: &Subject) -> Source {
-    const GAME_NAME: (&str, &str) = ("g.name", "JOIN games g ON g.game_id = t.game_id");
-    const STREAMER_NAME: (&str, &str) = (
-        "st.shown_name",
-        "JOIN streamers st ON st.user_id = t.user_id",
-    );
+    const GAME_NAME: (&str, &str) = ("g.name", "JOIN games g ON g.game_id = s.id");
+    const STREAMER_NAME: (&str, &str) = ("st.shown_name", "JOIN streamers st ON st.user_id = s.id");
     let (table, id, (name, join), filter) = match subject {
         Subject::TopGames => ("game_totals", "game_id", GAME_NAME, None),
         Subject::TopStreamers => ("streamer_totals", "user_id", STREAMER_NAME, None),
@@ -230,16 +227,24 @@ impl PostgresStore {
             .as_ref()
             .map(|(col, _)| format!(" AND t.{col} = $4"))
             .unwrap_or_default();
-        // Driven by (id, block) pairs, so each is one primary-key probe however big the block.
+        // One primary-key probe per (id, block): the LATERAL subquery names every key column,
+        // so the plan cannot turn into a scan of a big block, whatever the table's statistics
+        // say (a freshly written block has none). Names are joined after summing.
         let sql = format!(
-            "SELECT t.{id} AS id, {name} AS name, SUM(t.viewer_minutes)::BIGINT AS viewer_minutes,
-                    SUM(t.airtime_minutes)::BIGINT AS airtime_minutes,
-                    MAX(t.peak_viewers) AS peak_viewers
-             FROM UNNEST($3::TEXT[]) AS i(id)
-             CROSS JOIN UNNEST($1::SMALLINT[], $2::INTEGER[]) AS b(level, block)
-             JOIN {table} t ON t.level = b.level AND t.block = b.block AND t.{id} = i.id{filter}
-             {join}
-             GROUP BY t.{id}, {name}",
+            "SELECT s.id, {name} AS name, s.viewer_minutes, s.airtime_minutes, s.peak_viewers
+             FROM (
+                 SELECT i.id, SUM(t.viewer_minutes)::BIGINT AS viewer_minutes,
+                        SUM(t.airtime_minutes)::BIGINT AS airtime_minutes,
+                        MAX(t.peak_viewers) AS peak_viewers
+                 FROM UNNEST($3::TEXT[]) AS i(id)
+                 CROSS JOIN UNNEST($1::SMALLINT[], $2::INTEGER[]) AS b(level, block)
+                 CROSS JOIN LATERAL (
+                     SELECT t.viewer_minutes, t.airtime_minutes, t.peak_viewers FROM {table} t
+                     WHERE t.level = b.level AND t.block = b.block AND t.{id} = i.id{filter}
+                 ) t
+                 GROUP BY i.id
+             ) s
+             {join}",
             id = src.id,
             name = src.name,
             table = src.table,
