@@ -42,29 +42,24 @@ impl Block {
     }
 
     /// How many days the block spans.
-    pub fn len(self) -> u32 {
+    pub fn span_days(self) -> u32 {
         LEVELS[usize::from(self.level)]
-    }
-
-    /// Always false: a block spans at least one day.
-    pub fn is_empty(self) -> bool {
-        false
     }
 
     /// The days the block spans.
     pub fn days(self) -> DayRange {
-        let first = self.index.saturating_mul(self.len() as i32);
+        let first = self.index.saturating_mul(self.span_days() as i32);
         let first = Day::from_days_since_epoch(first);
         DayRange {
             from: first,
-            to: first.plus_days(self.len() - 1),
+            to: first.plus_days(self.span_days() - 1),
         }
     }
 
     /// The blocks of the level below that make up this one (empty for a day).
     pub fn children(self) -> Option<(Block, Block)> {
         let below = self.level.checked_sub(1)?;
-        let ratio = (self.len() / LEVELS[usize::from(below)]) as i32;
+        let ratio = (self.span_days() / LEVELS[usize::from(below)]) as i32;
         let first = self.index.saturating_mul(ratio);
         Some((
             Block {
@@ -89,7 +84,7 @@ pub fn cover(range: DayRange) -> Vec<Block> {
         let block = (0..LEVELS.len() as u8)
             .rev()
             .filter_map(|level| Block::containing(day, level))
-            .find(|b| b.days().from == day && b.len() as i32 <= left)
+            .find(|b| b.days().from == day && b.span_days() as i32 <= left)
             .unwrap_or(Block {
                 level: 0,
                 index: day.days_since_epoch(),
