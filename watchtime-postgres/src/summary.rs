@@ -130,7 +130,12 @@ struct Source {
     join: &'static str,
     /// A column that must equal the subject's bound id, with that id.
     filter: Option<(&'static str, String)>,
+    /// Extra condition on `t`: anything about games leaves out time with no category.
+    categorized: &'static str,
 }
+
+/// Rows of `totals` that have a category (the per-streamer sums cover all time, on purpose).
+const CATEGORIZED: &str = " AND t.game_id <> ''";
 
 fn source(subject: &Subject) -> Source {
     const GAME_NAME: (&str, &str) = ("g.name", "JOIN games g ON g.game_id = s.id");
@@ -151,12 +156,17 @@ fn source(subject: &Subject) -> Source {
             Some(("user_id", s.to_string())),
         ),
     };
+    let categorized = match subject {
+        Subject::TopStreamers => "",
+        _ => CATEGORIZED,
+    };
     Source {
         table,
         id,
         name,
         join,
         filter,
+        categorized,
     }
 }
 
@@ -179,18 +189,13 @@ impl PostgresStore {
              FROM UNNEST($1::SMALLINT[], $2::INTEGER[]) WITH ORDINALITY AS b(level, block, k)
              CROSS JOIN LATERAL (
                  SELECT t.{id} AS id, t.viewer_minutes AS vm FROM {table} t
-                 WHERE t.level = b.level AND t.block = b.block AND t.game_id <> ''{filter}
+                 WHERE t.level = b.level AND t.block = b.block{filter}{categorized}
                  ORDER BY t.viewer_minutes DESC LIMIT $3
              ) h",
             id = src.id,
             table = src.table,
+            categorized = src.categorized,
         );
-        // Every table has a game_id column except streamer_totals, where the test is moot.
-        let sql = if src.table == "streamer_totals" {
-            sql.replace(" AND t.game_id <> ''", "")
-        } else {
-            sql
-        };
         let (levels, indexes) = block_arrays(blocks);
         let mut query = sqlx::query(AssertSqlSafe(sql))
             .bind(levels)
@@ -240,7 +245,7 @@ impl PostgresStore {
                  CROSS JOIN UNNEST($1::SMALLINT[], $2::INTEGER[]) AS b(level, block)
                  CROSS JOIN LATERAL (
                      SELECT t.viewer_minutes, t.airtime_minutes, t.peak_viewers FROM {table} t
-                     WHERE t.level = b.level AND t.block = b.block AND t.{id} = i.id{filter}
+                     WHERE t.level = b.level AND t.block = b.block AND t.{id} = i.id{filter}{categorized}
                  ) t
                  GROUP BY i.id
              ) s
@@ -249,6 +254,7 @@ impl PostgresStore {
             name = src.name,
             table = src.table,
             join = src.join,
+            categorized = src.categorized,
         );
         let (levels, indexes) = block_arrays(blocks);
         let mut query = sqlx::query(AssertSqlSafe(sql))

@@ -120,7 +120,12 @@ struct Source {
     name: &'static str,
     join: &'static str,
     filter: Option<(&'static str, String)>,
+    /// Extra condition on `t`: anything about games leaves out time with no category.
+    categorized: &'static str,
 }
+
+/// Rows of `totals` that have a category (the per-streamer sums cover all time, on purpose).
+const CATEGORIZED: &str = " AND t.game_id <> ''";
 
 fn source(subject: &Subject) -> Source {
     const GAME_NAME: (&str, &str) = ("g.name", "JOIN games g ON g.game_id = t.game_id");
@@ -144,24 +149,23 @@ fn source(subject: &Subject) -> Source {
             Some(("t.user_id", s.to_string())),
         ),
     };
+    let categorized = match subject {
+        Subject::TopStreamers => "",
+        _ => CATEGORIZED,
+    };
     Source {
         table,
         id,
         name,
         join,
         filter,
+        categorized,
     }
 }
 
 impl SqliteStore {
     async fn heads(&self, blocks: &[Block], subject: &Subject, n: usize) -> Result<Vec<BlockHead>> {
         let src = source(subject);
-        // Games of a streamer never count time with no category.
-        let no_category = if src.id == "game_id" {
-            " AND t.game_id <> ''"
-        } else {
-            ""
-        };
         let filter = src
             .filter
             .as_ref()
@@ -171,10 +175,11 @@ impl SqliteStore {
             .map(|i| {
                 format!(
                     "SELECT * FROM (SELECT {i} AS k, t.{id} AS id, t.viewer_minutes AS vm FROM {table} t
-                     WHERE t.level = ? AND t.block = ?{filter}{no_category}
+                     WHERE t.level = ? AND t.block = ?{filter}{categorized}
                      ORDER BY t.viewer_minutes DESC LIMIT ?)",
                     id = src.id,
                     table = src.table,
+                    categorized = src.categorized,
                 )
             })
             .collect();
@@ -227,13 +232,14 @@ impl SqliteStore {
              SELECT t.{id} AS id, {name} AS name, SUM(t.viewer_minutes) AS viewer_minutes,
                     SUM(t.airtime_minutes) AS airtime_minutes, MAX(t.peak_viewers) AS peak_viewers
              FROM ids CROSS JOIN blocks
-             JOIN {table} t ON t.level = blocks.level AND t.block = blocks.block AND t.{id} = ids.id{filter}
+             JOIN {table} t ON t.level = blocks.level AND t.block = blocks.block AND t.{id} = ids.id{filter}{categorized}
              {join}
              GROUP BY t.{id}",
             id = src.id,
             name = src.name,
             table = src.table,
             join = src.join,
+            categorized = src.categorized,
         );
         let blocks_json: Vec<_> = blocks
             .iter()
