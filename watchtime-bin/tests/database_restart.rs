@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use async_trait::async_trait;
-use chaos::RecordingPublisher;
+use chaos::{Chaos, ChaosTimer, RecordingPublisher};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
 use tokio::sync::watch;
@@ -23,17 +23,15 @@ use watchtime_core::time::ManualClock;
 use watchtime_core::{Day, DayRange, Settings};
 use watchtime_postgres::testkit::{TestDatabase, admin_url};
 
-/// The virtual timer, with a database outage over `[down_at, up_at)` of virtual time, stopping
-/// the daemon at `end`.
+/// The chaos tests' timer (virtual time, stopping the daemon at its end; never killing it), with a
+/// database outage over `[down_at, up_at)` of virtual time.
 #[derive(Debug)]
 struct OutageTimer {
-    inner: VirtualTimer,
+    inner: ChaosTimer,
     admin: PgPool,
     database: String,
     down_at: DateTime<Utc>,
     up_at: DateTime<Utc>,
-    end: DateTime<Utc>,
-    stop: watch::Sender<bool>,
     /// 0 before the outage, 1 during, 2 after.
     phase: AtomicU8,
 }
@@ -75,11 +73,6 @@ impl Timer for OutageTimer {
     }
 
     async fn sleep_until(&self, t: DateTime<Utc>) {
-        if t >= self.end {
-            self.inner.sleep_until(self.end).await;
-            let _ = self.stop.send(true);
-            std::future::pending::<()>().await;
-        }
         self.inner.sleep_until(t).await;
         let now = self.now();
         if now >= self.down_at && self.phase.load(Ordering::SeqCst) == 0 {
@@ -117,13 +110,16 @@ async fn the_daemon_rides_out_a_database_restart() {
     let metrics = Arc::new(Metrics::default());
     let (stop, stopped) = watch::channel(false);
     let timer = Arc::new(OutageTimer {
-        inner: VirtualTimer::new(clock.clone()),
+        inner: ChaosTimer::new(
+            VirtualTimer::new(clock.clone()),
+            Arc::new(Chaos::new(u64::MAX)),
+            end,
+            stop,
+        ),
         admin: PgPool::connect(&admin_url()).await.unwrap(),
         database: database.name().to_owned(),
         down_at,
         up_at,
-        end,
-        stop,
         phase: AtomicU8::new(0),
     });
     let daemon = Daemon {
