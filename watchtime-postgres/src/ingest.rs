@@ -26,9 +26,10 @@ const INSERT_SAMPLES: &str = "INSERT INTO samples (slot, user_id, game_id, viewe
     SELECT $1, u.user_id, u.game_id, u.viewers
     FROM UNNEST($2::text[], $3::text[], $4::bigint[]) AS u (user_id, game_id, viewers)";
 
-/// Names are the latest seen: a row changes only for a newer slot, or for the same slot when the
-/// name differs. A newer slot rewrites the row even with the same names, because `last_seen`
-/// moves (lookup prefers the most recently seen of equal names).
+/// Names are the latest seen: a row is written for a new streamer, or when the names differ and
+/// the slot is not older than the streamer's last sighting. Unchanged streamers (nearly all of a
+/// snapshot) are left out by a read-only join before the insert, so their rows are neither
+/// rewritten nor locked; their `last_seen` moves in `streamer_seen`.
 const UPSERT_STREAMERS: &str = "INSERT INTO streamers AS s
         (user_id, login, display_name, shown_name, login_key, name_key, login_key_len,
          name_key_len, last_seen)
@@ -38,6 +39,8 @@ const UPSERT_STREAMERS: &str = "INSERT INTO streamers AS s
                 $8::bigint[], $9::bigint[])
          AS u (user_id, login, display_name, shown_name, login_key, name_key, login_key_len,
                name_key_len)
+    LEFT JOIN streamers c ON c.user_id = u.user_id
+    WHERE c.user_id IS NULL OR (u.login, u.display_name) IS DISTINCT FROM (c.login, c.display_name)
     ON CONFLICT (user_id) DO UPDATE SET login = excluded.login,
         display_name = excluded.display_name, shown_name = excluded.shown_name,
         login_key = excluded.login_key, name_key = excluded.name_key,

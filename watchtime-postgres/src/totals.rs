@@ -54,6 +54,9 @@ async fn roll_up_day(
     closed_before: bool,
 ) -> Result<(i64, i64)> {
     let day_block = summary::day_block(day)?;
+    if closed_before {
+        summary::keep_before(tx, day_block).await?;
+    }
     // Its own statements: one statement cannot delete a key and insert it again.
     summary::clear(tx, day_block).await?;
     // Totals and coverage in one statement, so both come from the same snapshots even while a

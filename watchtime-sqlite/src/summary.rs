@@ -14,11 +14,23 @@ use crate::error::{Result, SqliteError};
 use crate::store::SqliteStore;
 use crate::totals::totals_of;
 
-/// The three summary tables and how each is derived from `totals` rows of the same block.
+/// The per-streamer and per-game tables: (table, id column, which `totals` rows they sum).
 const DERIVED: [(&str, &str, &str); 2] = [
     ("streamer_totals", "user_id", "true"),
     ("game_totals", "game_id", "game_id <> ''"),
 ];
+
+/// Every summary table, with the columns that key its rows within a block.
+const TABLES: [(&str, &str); 3] = [
+    ("totals", "user_id, game_id"),
+    ("streamer_totals", "user_id"),
+    ("game_totals", "game_id"),
+];
+
+/// The temporary table that holds a day's rows of `table` as they were before a second close.
+fn before(table: &str) -> String {
+    format!("temp.{table}_before")
+}
 
 fn level_block(b: Block) -> (i64, i64) {
     (i64::from(b.level()), i64::from(b.index()))
@@ -44,7 +56,7 @@ async fn derive(tx: &mut Transaction<'_, Sqlite>, block: Block) -> Result<()> {
 /// Deletes every summary row of `block`.
 pub(crate) async fn clear(tx: &mut Transaction<'_, Sqlite>, block: Block) -> Result<()> {
     let (level, index) = level_block(block);
-    for table in ["totals", "streamer_totals", "game_totals"] {
+    for (table, _) in TABLES {
         sqlx::query(AssertSqlSafe(format!(
             "DELETE FROM {table} WHERE level = ?1 AND block = ?2"
         )))
@@ -56,57 +68,147 @@ pub(crate) async fn clear(tx: &mut Transaction<'_, Sqlite>, block: Block) -> Res
     Ok(())
 }
 
+/// Before a day closed earlier is rolled up again: copies its rows of every summary table into
+/// temporary tables, so that [`after_day_written`] can apply the change to the blocks above it
+/// instead of rebuilding them. [`after_day_written`] drops them; a rollback undoes both.
+pub(crate) async fn keep_before(tx: &mut Transaction<'_, Sqlite>, day: Block) -> Result<()> {
+    let (_, index) = level_block(day);
+    for (table, key) in TABLES {
+        let kept = before(table);
+        sqlx::query(AssertSqlSafe(format!("DROP TABLE IF EXISTS {kept}")))
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(AssertSqlSafe(format!(
+            "CREATE TABLE {kept} AS
+             SELECT {key}, viewer_minutes, airtime_minutes, peak_viewers
+             FROM {table} WHERE level = 0 AND block = ?1"
+        )))
+        .bind(index)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Adds the day's rows of `table` (first close) into `block`.
+async fn add_day(
+    tx: &mut Transaction<'_, Sqlite>,
+    (table, key): (&str, &str),
+    block: Block,
+    day: Block,
+) -> Result<()> {
+    let (level, index) = level_block(block);
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO {table} (level, block, {key}, viewer_minutes, airtime_minutes, peak_viewers)
+         SELECT ?1, ?2, {key}, viewer_minutes, airtime_minutes, peak_viewers
+         FROM {table} WHERE level = 0 AND block = ?3 AND true
+         ON CONFLICT DO UPDATE SET
+             viewer_minutes = viewer_minutes + excluded.viewer_minutes,
+             airtime_minutes = airtime_minutes + excluded.airtime_minutes,
+             peak_viewers = max(peak_viewers, excluded.peak_viewers)"
+    )))
+    .bind(level)
+    .bind(index)
+    .bind(i64::from(day.index()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Applies the change of the day's rows of `table` (a second close, the old rows kept by
+/// [`keep_before`]) to `block`, whose children are already up to date.
+///
+/// Sums take the difference. A maximum cannot be subtracted: where the day's peak did not go
+/// down it is raised in place, and only the keys whose peak went down or that left the day are
+/// summed again from the block's children.
+async fn apply_change(
+    tx: &mut Transaction<'_, Sqlite>,
+    (table, key): (&str, &str),
+    block: Block,
+    day: Block,
+) -> Result<()> {
+    let (level, index) = level_block(block);
+    let Some((first, last)) = block.children() else {
+        return Ok(());
+    };
+    let kept = before(table);
+    let now = format!(
+        "(SELECT {key}, viewer_minutes, airtime_minutes, peak_viewers FROM {table}
+          WHERE level = 0 AND block = ?3)"
+    );
+    // Keys whose block maximum may have come from the day's old rows.
+    let lowered = format!(
+        "SELECT {key} FROM {kept} o LEFT JOIN {now} n USING ({key})
+         WHERE n.peak_viewers IS NULL OR n.peak_viewers < o.peak_viewers"
+    );
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO {table} (level, block, {key}, viewer_minutes, airtime_minutes, peak_viewers)
+         SELECT ?1, ?2, {key}, n.viewer_minutes - coalesce(o.viewer_minutes, 0),
+                n.airtime_minutes - coalesce(o.airtime_minutes, 0), n.peak_viewers
+         FROM {now} n LEFT JOIN {kept} o USING ({key})
+         WHERE n.peak_viewers >= coalesce(o.peak_viewers, 0)
+           AND (n.viewer_minutes, n.airtime_minutes, n.peak_viewers)
+               IS NOT (o.viewer_minutes, o.airtime_minutes, o.peak_viewers)
+         ON CONFLICT DO UPDATE SET
+             viewer_minutes = viewer_minutes + excluded.viewer_minutes,
+             airtime_minutes = airtime_minutes + excluded.airtime_minutes,
+             peak_viewers = max(peak_viewers, excluded.peak_viewers)"
+    )))
+    .bind(level)
+    .bind(index)
+    .bind(i64::from(day.index()))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(AssertSqlSafe(format!(
+        "DELETE FROM {table} WHERE level = ?1 AND block = ?2 AND ({key}) IN ({lowered})"
+    )))
+    .bind(level)
+    .bind(index)
+    .bind(i64::from(day.index()))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO {table} (level, block, {key}, viewer_minutes, airtime_minutes, peak_viewers)
+         SELECT ?1, ?2, {key}, SUM(viewer_minutes), SUM(airtime_minutes), MAX(peak_viewers)
+         FROM {table}
+         WHERE level = ?4 AND block BETWEEN ?5 AND ?6 AND ({key}) IN ({lowered})
+         GROUP BY {key}"
+    )))
+    .bind(level)
+    .bind(index)
+    .bind(i64::from(day.index()))
+    .bind(i64::from(first.level()))
+    .bind(i64::from(first.index()))
+    .bind(i64::from(last.index()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// After a day's `totals` rows (level 0) were written: derive its per-streamer and per-game
-/// rows, then bring the blocks above it up to date. A day closed for the first time is added
-/// to them; a day closed again has its blocks rebuilt from the level below, since a maximum
-/// (peak viewers) cannot be subtracted.
+/// rows, then bring the blocks above it up to date, from the lowest level up. A day closed for
+/// the first time is added to them; a day closed again (`closed_before`, its old rows kept by
+/// [`keep_before`]) has its change applied, and the kept rows are dropped.
 pub(crate) async fn after_day_written(
     tx: &mut Transaction<'_, Sqlite>,
     day: Block,
     closed_before: bool,
 ) -> Result<()> {
     derive(tx, day).await?;
-    let (_, day_index) = level_block(day);
     for block in Block::above(day.days().from) {
-        let (level, index) = level_block(block);
-        if closed_before {
-            clear(tx, block).await?;
-            let Some((first, last)) = block.children() else {
-                continue;
-            };
-            sqlx::query(
-                "INSERT INTO totals (level, block, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers)
-                 SELECT ?1, ?2, user_id, game_id, SUM(viewer_minutes), SUM(airtime_minutes), MAX(peak_viewers)
-                 FROM totals WHERE level = ?3 AND block BETWEEN ?4 AND ?5 GROUP BY user_id, game_id",
-            )
-            .bind(level)
-            .bind(index)
-            .bind(i64::from(first.level()))
-            .bind(i64::from(first.index()))
-            .bind(i64::from(last.index()))
-            .execute(&mut **tx)
-            .await?;
-            derive(tx, block).await?;
-            continue;
+        for table in TABLES {
+            if closed_before {
+                apply_change(tx, table, block, day).await?;
+            } else {
+                add_day(tx, table, block, day).await?;
+            }
         }
-        let tables = [("totals", "user_id, game_id")]
-            .into_iter()
-            .chain(DERIVED.iter().map(|(table, id, _)| (*table, *id)));
-        for (table, key) in tables {
-            sqlx::query(AssertSqlSafe(format!(
-                "INSERT INTO {table} (level, block, {key}, viewer_minutes, airtime_minutes, peak_viewers)
-                 SELECT ?1, ?2, {key}, viewer_minutes, airtime_minutes, peak_viewers
-                 FROM {table} WHERE level = 0 AND block = ?3 AND true
-                 ON CONFLICT DO UPDATE SET
-                     viewer_minutes = viewer_minutes + excluded.viewer_minutes,
-                     airtime_minutes = airtime_minutes + excluded.airtime_minutes,
-                     peak_viewers = max(peak_viewers, excluded.peak_viewers)"
-            )))
-            .bind(level)
-            .bind(index)
-            .bind(day_index)
-            .execute(&mut **tx)
-            .await?;
+    }
+    if closed_before {
+        for (table, _) in TABLES {
+            sqlx::query(AssertSqlSafe(format!("DROP TABLE {}", before(table))))
+                .execute(&mut **tx)
+                .await?;
         }
     }
     Ok(())

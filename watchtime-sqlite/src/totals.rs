@@ -68,6 +68,9 @@ impl SqliteStore {
                 .await?;
         let day_block = Block::containing(window.day, 0)
             .ok_or_else(|| SqliteError::Corrupt("no day level".to_owned()))?;
+        if closed_before {
+            summary::keep_before(&mut tx, day_block).await?;
+        }
         summary::clear(&mut tx, day_block).await?;
         sqlx::query(AssertSqlSafe(format!(
             "INSERT INTO totals (level, block, user_id, game_id, viewer_minutes, airtime_minutes, peak_viewers)

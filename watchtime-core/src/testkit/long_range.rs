@@ -122,7 +122,8 @@ async fn check_ranges<S: Store + ?Sized>(store: &S, first: Day, ranges: &[(u32, 
 }
 
 /// 140 closed days; rankings over 1 to 140 days at offsets that straddle 8- and 64-day blocks
-/// equal the core ranking, also after a day in the middle is re-recorded and closed again.
+/// equal the core ranking, also after a day in the middle is re-recorded and closed again, with
+/// higher counts and then with lower ones.
 pub async fn long_range_rankings_are_exact<S: Store + ?Sized>(store: &S) {
     // 2026-01-05 is day 20458 since 1970 (20458 = 64 × 319 + 42).
     let first = Day::from_ymd(2026, 1, 5).expect("a date");
@@ -152,6 +153,18 @@ pub async fn long_range_rankings_are_exact<S: Store + ?Sized>(store: &S) {
         first,
         &[(70, 1), (66, 8), (30, 64), (0, 140)],
         "after re-closing a day",
+    )
+    .await;
+
+    // The same day back to its first counts: peaks go down, so blocks whose maximum came from
+    // this day must find it again among the other days.
+    record_day(store, middle, 70, 0).await;
+    close(store, middle).await;
+    check_ranges(
+        store,
+        first,
+        &[(70, 1), (66, 8), (0, 140)],
+        "after re-closing a day with lower counts",
     )
     .await;
 }
