@@ -27,6 +27,7 @@ mod codec;
 mod error;
 mod ingest;
 mod names;
+mod nodelay;
 mod outbox;
 mod store;
 mod summary;
@@ -35,4 +36,5 @@ pub mod testkit;
 mod totals;
 
 pub use error::PostgresError;
+pub use nodelay::disable_nagle;
 pub use store::{CONNECT_TIMEOUT, MIGRATOR, PostgresStore};

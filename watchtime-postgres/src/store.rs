@@ -65,6 +65,9 @@ impl PostgresStore {
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .acquire_timeout(CONNECT_TIMEOUT)
+            .after_connect(|conn, _| {
+                Box::pin(async move { crate::nodelay::on_connect(conn).await.map(drop) })
+            })
             .connect_lazy_with(options);
         let store = Self::from_pool(pool);
         store.migrate().await?;

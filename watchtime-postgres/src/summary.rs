@@ -92,6 +92,11 @@ pub(crate) async fn keep_before(tx: &mut Transaction<'_, Postgres>, day: Block) 
         .bind(index)
         .execute(&mut **tx)
         .await?;
+        // Temporary tables get no statistics of their own; without them the joins below are
+        // planned for a handful of rows.
+        sqlx::query(AssertSqlSafe(format!("ANALYZE {kept}")))
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }
@@ -322,14 +327,24 @@ impl PostgresStore {
         ids: &[String],
     ) -> Result<Vec<RankingEntry>> {
         let src = source(subject);
+        // One primary-key probe per (id, block). The newest blocks never have statistics yet,
+        // so the planner rates every index alike; it must not get a choice:
+        // - `LIMIT 1` (a key matches one row at most) keeps the LATERAL subquery from being
+        //   pulled up into a join, which became a scan of the whole block for every id;
+        // - `game_id || ''` cannot use an index, so in `totals` only the primary key's
+        //   (level, block, user_id) prefix serves the probe, never `totals_by_game`, whose
+        //   (level, block, game_id) prefix holds thousands of rows for a big game.
+        // Names are joined after summing.
+        let col = |c: &str| match (src.table, c) {
+            ("totals", "game_id") => "(t.game_id || '')".to_owned(),
+            _ => format!("t.{c}"),
+        };
         let filter = src
             .filter
             .as_ref()
-            .map(|(col, _)| format!(" AND t.{col} = $4"))
+            .map(|(c, _)| format!(" AND {} = $4", col(c)))
             .unwrap_or_default();
-        // One primary-key probe per (id, block): the LATERAL subquery names every key column,
-        // so the plan cannot turn into a scan of a big block, whatever the table's statistics
-        // say (a freshly written block has none). Names are joined after summing.
+        let id_col = col(src.id);
         let sql = format!(
             "SELECT s.id, {name} AS name, s.viewer_minutes, s.airtime_minutes, s.peak_viewers
              FROM (
@@ -340,12 +355,12 @@ impl PostgresStore {
                  CROSS JOIN UNNEST($1::SMALLINT[], $2::INTEGER[]) AS b(level, block)
                  CROSS JOIN LATERAL (
                      SELECT t.viewer_minutes, t.airtime_minutes, t.peak_viewers FROM {table} t
-                     WHERE t.level = b.level AND t.block = b.block AND t.{id} = i.id{filter}{categorized}
+                     WHERE t.level = b.level AND t.block = b.block AND {id_col} = i.id{filter}{categorized}
+                     LIMIT 1
                  ) t
                  GROUP BY i.id
              ) s
              {join}",
-            id = src.id,
             name = src.name,
             table = src.table,
             join = src.join,

@@ -243,6 +243,16 @@ async fn drop_stale(conn: &mut PgConnection) {
     }
 }
 
+/// Whether Nagle's algorithm is off on the TCP socket of `conn`, as the store sets it on every
+/// connection of its pool (see [`crate::disable_nagle`]).
+///
+/// # Errors
+///
+/// If asking the server for the connection's client port fails.
+pub async fn nagle_disabled(conn: &mut sqlx::PgConnection) -> sqlx::Result<bool> {
+    crate::nodelay::is_disabled(conn).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

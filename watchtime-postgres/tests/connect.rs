@@ -95,3 +95,36 @@ async fn a_connected_store_debugs_without_its_password() {
     store.migrate().await.expect("migrate again");
     store.close().await;
 }
+
+/// sqlx 0.9.0 leaves Nagle's algorithm on: the store's connections turn it off, else every
+/// statement larger than a TCP segment (each ingest statement) waits ~40 ms for a delayed ACK.
+#[tokio::test]
+async fn the_store_connections_send_without_nagle_delay() {
+    use sqlx::Connection;
+    use watchtime_postgres::testkit::nagle_disabled;
+
+    let db = TestDatabase::create().await;
+    let store = PostgresStore::connect(db.url()).await.expect("connect");
+    let mut pooled = store.pool().acquire().await.expect("a pooled connection");
+    assert!(
+        nagle_disabled(&mut pooled).await.expect("client port"),
+        "set by the pool"
+    );
+    drop(pooled);
+    store.close().await;
+
+    let mut direct = sqlx::PgConnection::connect(db.url())
+        .await
+        .expect("connect");
+    assert!(
+        !nagle_disabled(&mut direct).await.expect("client port"),
+        "sqlx's default"
+    );
+    assert!(
+        watchtime_postgres::disable_nagle(&mut direct)
+            .await
+            .expect("client port")
+    );
+    assert!(nagle_disabled(&mut direct).await.expect("client port"));
+    direct.close().await.expect("close");
+}
