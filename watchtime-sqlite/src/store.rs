@@ -95,36 +95,24 @@ impl SqliteStore {
     }
 }
 
-/// One JSON array per sample, read back by `json_each` in a single INSERT.
+/// One JSON array per sample, `[id, game id, viewers, login, display name]`, read back by
+/// `json_each`: by the samples INSERT, the names check and the `streamer_seen` upsert.
 fn samples_json(snapshot: &SlotSnapshot) -> String {
-    let rows: Vec<_> = snapshot
+    let rows: Vec<(&str, &str, u32, &str, &str)> = snapshot
         .streams()
         .iter()
         .map(|s| {
-            json!([
+            (
                 s.streamer.id.as_str(),
                 s.game.as_ref().map(|g| g.id.as_str()).unwrap_or(""),
-                s.viewers
-            ])
+                s.viewers,
+                s.streamer.login.as_str(),
+                s.streamer.display_name.as_str(),
+            )
         })
         .collect();
-    serde_json::Value::Array(rows).to_string()
-}
-
-/// Every streamer of the snapshot as `[id, login, display name]`.
-fn names_json(snapshot: &SlotSnapshot) -> String {
-    let rows: Vec<_> = snapshot
-        .streams()
-        .iter()
-        .map(|s| {
-            json!([
-                s.streamer.id.as_str(),
-                s.streamer.login,
-                s.streamer.display_name
-            ])
-        })
-        .collect();
-    serde_json::Value::Array(rows).to_string()
+    // Strings and integers always serialize.
+    serde_json::to_string(&rows).unwrap_or_default()
 }
 
 /// The streamers in `changed`, with their name keys, for the names upsert.
@@ -153,11 +141,11 @@ fn streamers_json(snapshot: &SlotSnapshot, changed: &HashSet<String>) -> String 
 
 /// The streamers of the snapshot whose stored names must be written: new ones, and renamed ones
 /// unless the stored names come from a later snapshot. Usually a handful, so only their ids
-/// come back.
+/// come back. `samples` is [`samples_json`].
 async fn changed_streamers(
     tx: &mut Transaction<'_, Sqlite>,
     slot: i64,
-    names: &str,
+    samples: &str,
 ) -> Result<HashSet<String>> {
     let ids: Vec<String> = sqlx::query_scalar(
         "SELECT j.value ->> 0
@@ -166,10 +154,10 @@ async fn changed_streamers(
          LEFT JOIN streamer_seen seen ON seen.user_id = j.value ->> 0
          WHERE st.user_id IS NULL
             OR (?1 >= COALESCE(seen.last_seen, st.last_seen)
-                AND (st.login IS NOT j.value ->> 1 OR st.display_name IS NOT j.value ->> 2))",
+                AND (st.login IS NOT j.value ->> 3 OR st.display_name IS NOT j.value ->> 4))",
     )
     .bind(slot)
-    .bind(names)
+    .bind(samples)
     .fetch_all(&mut **tx)
     .await?;
     Ok(ids.into_iter().collect())
@@ -225,7 +213,7 @@ async fn write_snapshot(tx: &mut Transaction<'_, Sqlite>, snapshot: &SlotSnapsho
     // Names: only from a snapshot at least as recent as the one they were last seen in. Only
     // new or renamed streamers get their wide row (and its four key indexes) written; everyone
     // else just has the narrow `streamer_seen` row moved.
-    let changed = changed_streamers(tx, slot, &names_json(snapshot)).await?;
+    let changed = changed_streamers(tx, slot, &samples).await?;
     sqlx::query(
         "INSERT INTO streamers (user_id, login, display_name, shown_name, login_key_len, name_key_len,
                                 login_key, name_key, last_seen)
