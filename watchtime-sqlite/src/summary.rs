@@ -90,18 +90,19 @@ pub(crate) async fn keep_before(tx: &mut Transaction<'_, Sqlite>, day: Block) ->
     Ok(())
 }
 
-/// Adds the day's rows of `table` (first close) into `block`.
-async fn add_day(
+/// Adds `rows` (a `SELECT` list and what follows it: key, viewer minutes, airtime, peak, with
+/// `?3` the day's index) into `block` of `table`: sums add up, the peak is the larger one.
+async fn add_into(
     tx: &mut Transaction<'_, Sqlite>,
     (table, key): (&str, &str),
     block: Block,
     day: Block,
+    rows: &str,
 ) -> Result<()> {
     let (level, index) = level_block(block);
     sqlx::query(AssertSqlSafe(format!(
         "INSERT INTO {table} (level, block, {key}, viewer_minutes, airtime_minutes, peak_viewers)
-         SELECT ?1, ?2, {key}, viewer_minutes, airtime_minutes, peak_viewers
-         FROM {table} WHERE level = 0 AND block = ?3 AND true
+         SELECT ?1, ?2, {rows}
          ON CONFLICT DO UPDATE SET
              viewer_minutes = viewer_minutes + excluded.viewer_minutes,
              airtime_minutes = airtime_minutes + excluded.airtime_minutes,
@@ -113,6 +114,20 @@ async fn add_day(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Adds the day's rows of `table` (first close) into `block`.
+async fn add_day(
+    tx: &mut Transaction<'_, Sqlite>,
+    (table, key): (&str, &str),
+    block: Block,
+    day: Block,
+) -> Result<()> {
+    let rows = format!(
+        "{key}, viewer_minutes, airtime_minutes, peak_viewers
+         FROM {table} WHERE level = 0 AND block = ?3"
+    );
+    add_into(tx, (table, key), block, day, &rows).await
 }
 
 /// Applies the change of the day's rows of `table` (a second close, the old rows kept by
@@ -141,24 +156,16 @@ async fn apply_change(
         "SELECT {key} FROM {kept} o LEFT JOIN {now} n USING ({key})
          WHERE n.peak_viewers IS NULL OR n.peak_viewers < o.peak_viewers"
     );
-    sqlx::query(AssertSqlSafe(format!(
-        "INSERT INTO {table} (level, block, {key}, viewer_minutes, airtime_minutes, peak_viewers)
-         SELECT ?1, ?2, {key}, n.viewer_minutes - coalesce(o.viewer_minutes, 0),
+    // Keys whose peak did not go down (or that are new): add the difference.
+    let delta = format!(
+        "{key}, n.viewer_minutes - coalesce(o.viewer_minutes, 0),
                 n.airtime_minutes - coalesce(o.airtime_minutes, 0), n.peak_viewers
          FROM {now} n LEFT JOIN {kept} o USING ({key})
          WHERE n.peak_viewers >= coalesce(o.peak_viewers, 0)
            AND (n.viewer_minutes, n.airtime_minutes, n.peak_viewers)
-               IS NOT (o.viewer_minutes, o.airtime_minutes, o.peak_viewers)
-         ON CONFLICT DO UPDATE SET
-             viewer_minutes = viewer_minutes + excluded.viewer_minutes,
-             airtime_minutes = airtime_minutes + excluded.airtime_minutes,
-             peak_viewers = max(peak_viewers, excluded.peak_viewers)"
-    )))
-    .bind(level)
-    .bind(index)
-    .bind(i64::from(day.index()))
-    .execute(&mut **tx)
-    .await?;
+               IS NOT (o.viewer_minutes, o.airtime_minutes, o.peak_viewers)"
+    );
+    add_into(tx, (table, key), block, day, &delta).await?;
     sqlx::query(AssertSqlSafe(format!(
         "DELETE FROM {table} WHERE level = ?1 AND block = ?2 AND ({key}) IN ({lowered})"
     )))
