@@ -242,6 +242,22 @@ impl PostgresStore {
             .await?
             .rows_affected();
         tx.commit().await?;
+        self.vacuum().await?;
         Ok(deleted)
+    }
+
+    /// Reclaims what a day's writes left behind and refreshes the planner's statistics, once a
+    /// day (after the prune that follows closing). The server's autovacuum may be off, or behind:
+    /// by default it waits until a fifth of a table is dead, which for a year of block sums is a
+    /// month of updates. Without this, on a server with autovacuum off, pruned samples and replaced
+    /// block rows were never reclaimed and a year grew to 15.9 GB (`BENCHMARKS.md`). `VACUUM`
+    /// cannot run inside a transaction and takes no lock that blocks reads or writes.
+    async fn vacuum(&self) -> Result<()> {
+        sqlx::query(
+            "VACUUM (ANALYZE) samples, streamer_seen, games, totals, streamer_totals, game_totals",
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }
