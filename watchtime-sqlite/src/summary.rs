@@ -86,6 +86,12 @@ pub(crate) async fn keep_before(tx: &mut Transaction<'_, Sqlite>, day: Block) ->
         .bind(index)
         .execute(&mut **tx)
         .await?;
+        // Keyed like the table it copies: the joins below look rows up by key.
+        sqlx::query(AssertSqlSafe(format!(
+            "CREATE UNIQUE INDEX {kept}_key ON {table}_before ({key})"
+        )))
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }
