@@ -19,6 +19,11 @@
 //! passes `watchtime_core`'s conformance suite, and no error, log line or `Debug` output holds
 //! the password.
 //!
+//! Closing a day again applies only the difference to its blocks. The daily prune also runs
+//! `VACUUM (ANALYZE)` on the tables the day wrote, so the database keeps its size where the
+//! server's autovacuum is off or behind. The pool's connections turn off Nagle's algorithm
+//! ([`disable_nagle`]), which sqlx 0.9.0 leaves on.
+//!
 //! Feature `testkit`: [`testkit`], a fresh database per test on a running server.
 
 #![deny(missing_docs)]
