@@ -10,8 +10,10 @@
 //! port the connection has, finds the socket with that local port among the process's
 //! descriptors, and sets `TCP_NODELAY` on a duplicate of it (`pidfd_getfd`): a socket option
 //! belongs to the socket, not to the descriptor. This needs no unsafe code and only Linux 5.6 or
-//! later; elsewhere, behind a proxy that changes the port, or on a Unix socket (which has no
-//! Nagle), it does nothing and the connection works as before. Remove it once sqlx ships the fix.
+//! later, with the call allowed (Docker's default seccomp profile allows it only with
+//! `CAP_SYS_PTRACE`). Elsewhere, behind a proxy that changes the port, or on a Unix socket (which
+//! has no Nagle), it does nothing and the connection works as before. Remove it once sqlx ships
+//! the fix.
 
 use sqlx::PgConnection;
 
