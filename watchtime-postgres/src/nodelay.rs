@@ -36,11 +36,7 @@ pub async fn disable_nagle(conn: &mut PgConnection) -> Result<bool> {
 
 /// [`disable_nagle`] with sqlx's error, for the pool's `after_connect`.
 pub(crate) async fn on_connect(conn: &mut PgConnection) -> sqlx::Result<bool> {
-    let port: Option<i32> = sqlx::query_scalar("SELECT inet_client_port()")
-        .fetch_one(conn)
-        .await?;
-    // NULL on a Unix socket.
-    let Some(port) = port.and_then(|p| u16::try_from(p).ok()) else {
+    let Some(port) = client_port(conn).await? else {
         return Ok(false);
     };
     let done = set_on_local_port(port);
@@ -57,12 +53,15 @@ pub(crate) async fn on_connect(conn: &mut PgConnection) -> sqlx::Result<bool> {
 /// for tests of the pool's connections.
 #[cfg(feature = "testkit")]
 pub(crate) async fn is_disabled(conn: &mut PgConnection) -> sqlx::Result<bool> {
+    Ok(client_port(conn).await?.is_some_and(is_set_on_local_port))
+}
+
+/// The connection's local port, as the server sees it; `None` on a Unix socket.
+async fn client_port(conn: &mut PgConnection) -> sqlx::Result<Option<u16>> {
     let port: Option<i32> = sqlx::query_scalar("SELECT inet_client_port()")
         .fetch_one(conn)
         .await?;
-    Ok(port
-        .and_then(|p| u16::try_from(p).ok())
-        .is_some_and(is_set_on_local_port))
+    Ok(port.and_then(|p| u16::try_from(p).ok()))
 }
 
 /// Sets `TCP_NODELAY` on this process's TCP sockets bound to local port `port`.
