@@ -132,7 +132,8 @@ impl Writer {
             .bind(from_slot)
             .execute(&mut *tx)
             .await?;
-        for table in ["streamers", "games"] {
+        // The store moves `last_seen` in `streamer_seen`; the baseline in `streamers`.
+        for table in ["streamers", "streamer_seen", "games"] {
             sqlx::query(AssertSqlSafe(format!(
                 "UPDATE {table} SET last_seen = (SELECT COALESCE(MAX(slot), 0) FROM snapshots)
                  WHERE last_seen >= ?1"
