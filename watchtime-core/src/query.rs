@@ -89,7 +89,8 @@ pub enum Refusal {
     /// More than [`MAX_QUERY_CHARS`] characters are left.
     #[error("the mention is longer than {MAX_QUERY_CHARS} characters")]
     TooLong,
-    /// Control characters (other than line breaks and tabs) are present.
+    /// Control characters other than tab, line feed and carriage return (VT, FF, NEL and NUL
+    /// included), or bidirectional overrides, are present.
     #[error("the mention contains control characters")]
     ControlCharacters,
 }
@@ -100,6 +101,10 @@ pub fn parse_query(text: &str) -> Result<Query, Refusal> {
     // a text this long cannot hold a short query plus a few dozen handles.
     if text.len() > 16 * MAX_QUERY_CHARS * 4 {
         return Err(Refusal::TooLong);
+    }
+    // Checked on the whole text, before `split_whitespace` turns VT, FF and NEL into spaces.
+    if text.chars().any(is_forbidden_control) {
+        return Err(Refusal::ControlCharacters);
     }
     let mut words: Vec<&str> = text.split_whitespace().collect();
     // The leading handles of a reply chain; a handle later in the text is part of the question.
@@ -113,9 +118,6 @@ pub fn parse_query(text: &str) -> Result<Query, Refusal> {
         .collect();
 
     let joined = cleaned.join(" ");
-    if joined.chars().any(is_forbidden_control) {
-        return Err(Refusal::ControlCharacters);
-    }
     if joined.chars().count() > MAX_QUERY_CHARS {
         return Err(Refusal::TooLong);
     }
@@ -151,10 +153,12 @@ fn is_url(word: &str) -> bool {
     w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.")
 }
 
-/// Control characters other than the whitespace that `split_whitespace` already removed, plus
-/// the bidirectional overrides that make text display differently than it reads.
+/// Control characters other than tab, line feed and carriage return (the layout of a typed
+/// mention, CRLF included), plus the bidirectional overrides that make text display differently
+/// than it reads. VT, FF and NEL count as whitespace to Unicode but no one types them.
 fn is_forbidden_control(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -214,6 +218,49 @@ mod tests {
             (
                 "@watchtime evil\u{202E}name",
                 Err(Refusal::ControlCharacters),
+            ),
+            // Tab, LF and CR (as in CRLF line endings) are layout; every other control
+            // character gets the how-to reply, even where Unicode counts it as whitespace.
+            (
+                "@watchtime\r\nJust Chatting\r\n7d",
+                q(None, "Just Chatting", LastDays(7)),
+            ),
+            (
+                "@watchtime Just\tChatting",
+                q(None, "Just Chatting", Yesterday),
+            ),
+            (
+                "@watchtime Just\rChatting",
+                q(None, "Just Chatting", Yesterday),
+            ),
+            (
+                "@watchtime Just\u{000B}Chatting",
+                Err(Refusal::ControlCharacters),
+            ),
+            (
+                "@watchtime Just\u{000C}Chatting",
+                Err(Refusal::ControlCharacters),
+            ),
+            (
+                "@watchtime Just\u{0085}Chatting",
+                Err(Refusal::ControlCharacters),
+            ),
+            (
+                "@watchtime\u{0085}Minecraft",
+                Err(Refusal::ControlCharacters),
+            ),
+            (
+                "@watchtime Mine\u{0000}craft",
+                Err(Refusal::ControlCharacters),
+            ),
+            (
+                "@watchtime Minecraft https://x.example/\u{0007}",
+                Err(Refusal::ControlCharacters),
+            ),
+            // Line and paragraph separators are not control characters: whitespace.
+            (
+                "@watchtime Just\u{2028}Chatting",
+                q(None, "Just Chatting", Yesterday),
             ),
         ];
         for (text, want) in cases {
