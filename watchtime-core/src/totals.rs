@@ -146,6 +146,12 @@ impl Coverage {
         c
     }
 
+    /// How many of the `days` of the range this coverage sums are closed (their data is in the
+    /// totals).
+    pub fn days_closed(&self, days: u32) -> u32 {
+        days.saturating_sub(self.days_not_closed)
+    }
+
     /// Whether every expected slot was observed, complete, on closed days.
     pub fn is_full(&self) -> bool {
         self.days_not_closed == 0

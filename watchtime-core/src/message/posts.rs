@@ -96,7 +96,7 @@ pub fn daily_post(kind: PostKind, r: &DayRankings, limit: &TextLimit) -> Option<
             Draft {
                 head: vec![Part::text(format!("Most watched games on Twitch, {label}"))],
                 lines: ranking_lines(&r.games),
-                tail: coverage_note(&r.coverage),
+                tail: coverage_note(&r.coverage, 1),
             }
         }
         PostKind::TopStreamers => {
@@ -108,7 +108,7 @@ pub fn daily_post(kind: PostKind, r: &DayRankings, limit: &TextLimit) -> Option<
                     "Most watched streamers on Twitch, {label}"
                 ))],
                 lines: ranking_lines(&r.streamers),
-                tail: coverage_note(&r.coverage),
+                tail: coverage_note(&r.coverage, 1),
             }
         }
         PostKind::Spotlight => {
@@ -123,7 +123,7 @@ pub fn daily_post(kind: PostKind, r: &DayRankings, limit: &TextLimit) -> Option<
                     )),
                 ],
                 lines: ranking_lines(&s.streamers),
-                tail: coverage_note(&r.coverage),
+                tail: coverage_note(&r.coverage, 1),
             }
         }
     };
@@ -144,20 +144,32 @@ pub(crate) fn ranking_lines(entries: &[RankingEntry]) -> Vec<Vec<Part>> {
         .collect()
 }
 
-/// A line saying the data is partial, or nothing when coverage is full.
-pub(crate) fn coverage_note(c: &Coverage) -> Vec<Part> {
+/// A line saying the data is partial, or nothing when coverage is full. `days` is the length of
+/// the range the coverage sums: over a range with days not closed yet, the line says how many
+/// days have data ("Data for 2 of 7 days"), so a full count of their snapshots does not read as
+/// a contradiction.
+pub(crate) fn coverage_note(c: &Coverage, days: u32) -> Vec<Part> {
     if c.is_full() || c.slots_expected == 0 {
         return vec![];
     }
-    let mut note = format!(
-        "Partial data: {} of {} snapshots",
-        c.slots_observed, c.slots_expected
-    );
-    if c.slots_incomplete > 0 {
-        note.push_str(&format!(", {} incomplete", c.slots_incomplete));
+    let mut snapshots = None;
+    if c.slots_observed < c.slots_expected || c.slots_incomplete > 0 {
+        let mut text = format!("{} of {} snapshots", c.slots_observed, c.slots_expected);
+        if c.slots_incomplete > 0 {
+            text.push_str(&format!(", {} incomplete", c.slots_incomplete));
+        }
+        snapshots = Some(text);
     }
-    if c.days_not_closed > 0 {
-        note.push_str(&format!(", {} day(s) not closed", c.days_not_closed));
-    }
+    let note = match (c.days_not_closed, snapshots) {
+        (0, Some(snapshots)) => format!("Partial data: {snapshots}"),
+        (0, None) => return vec![],
+        (_, snapshots) => {
+            let head = format!("Data for {} of {days} days", c.days_closed(days));
+            match snapshots {
+                Some(snapshots) => format!("{head}: {snapshots}"),
+                None => head,
+            }
+        }
+    };
     vec![Part::text(note)]
 }

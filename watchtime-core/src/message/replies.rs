@@ -90,7 +90,7 @@ pub fn reply_text(answer: &Answer, prefix: &str, limit: &TextLimit) -> String {
             Draft {
                 head,
                 lines: ranking_lines(entries),
-                tail: coverage_note(coverage),
+                tail: coverage_note(coverage, range.len()),
             }
         }
         Answer::NoData {

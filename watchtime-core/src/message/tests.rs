@@ -121,6 +121,58 @@ fn partial_days_say_so() {
     ");
 }
 
+/// A range reply over days that are not all closed says how many days have data, instead of a
+/// full snapshot count that reads as a contradiction.
+#[test]
+fn a_range_with_days_not_closed_says_how_many_have_data() {
+    let with = |coverage: Coverage| {
+        let mut answer = ranking_answer(Kind::Game, "Minecraft", false, Window::LastDays(7));
+        if let Answer::Ranking { coverage: c, .. } = &mut answer {
+            *c = coverage;
+        }
+        reply_text(&answer, "", &TextLimit::X)
+    };
+    let two_full_days = Coverage {
+        slots_observed: 96,
+        slots_expected: 96,
+        slots_incomplete: 0,
+        days_not_closed: 5,
+    };
+    assert_snapshot!(with(two_full_days), @r"
+    Minecraft: top streamers, last 7 days (20–26 Nov)
+    1. Kai Cenat: 45.6K h
+    2. xQc: 12.3K h
+    3. 加藤純一: 789 h
+    Data for 2 of 7 days
+    ");
+    let two_partial_days = Coverage {
+        slots_observed: 90,
+        slots_expected: 96,
+        slots_incomplete: 1,
+        days_not_closed: 5,
+    };
+    assert_snapshot!(with(two_partial_days), @r"
+    Minecraft: top streamers, last 7 days (20–26 Nov)
+    1. Kai Cenat: 45.6K h
+    2. xQc: 12.3K h
+    3. 加藤純一: 789 h
+    Data for 2 of 7 days: 90 of 96 snapshots, 1 incomplete
+    ");
+    let every_day_closed = Coverage {
+        slots_observed: 330,
+        slots_expected: 336,
+        slots_incomplete: 0,
+        days_not_closed: 0,
+    };
+    assert_snapshot!(with(every_day_closed), @r"
+    Minecraft: top streamers, last 7 days (20–26 Nov)
+    1. Kai Cenat: 45.6K h
+    2. xQc: 12.3K h
+    3. 加藤純一: 789 h
+    Partial data: 330 of 336 snapshots
+    ");
+}
+
 #[test]
 fn nothing_to_post() {
     let mut r = typical();
