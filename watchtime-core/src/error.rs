@@ -3,7 +3,12 @@
 //! Adapters keep their own detailed errors and convert them into [`Error`], choosing the variant
 //! by what the caller should do next: retry soon, wait for a rate limit, fix credentials, or give
 //! up on this input. The scheduler and the jobs decide on that alone.
+//!
+//! Every error of the workspace says its own part once: a layer that keeps its cause as
+//! [`std::error::Error::source`] does not repeat the cause's text in its message. Print an error
+//! with [`ErrorChain`] to show the whole story on one line.
 
+use std::fmt;
 use std::time::Duration;
 
 /// A boxed error from a backend (database driver, HTTP client, parser).
@@ -18,11 +23,11 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub enum Error {
     /// A transient failure (timeout, connection reset, 5xx, database restarting). Retrying the
     /// same operation later is expected to succeed.
-    #[error("{service} is temporarily unavailable: {message}")]
+    #[error("{service} is temporarily unavailable{}", detail(message))]
     Unavailable {
         /// Which service failed, e.g. "twitch", "postgres".
         service: &'static str,
-        /// What happened, for the log.
+        /// What happened, in this layer's words; empty when `source` says it all.
         message: String,
         /// The underlying error, if any.
         #[source]
@@ -64,11 +69,11 @@ pub enum Error {
     },
 
     /// Any other backend failure that is not expected to go away by retrying.
-    #[error("{service} failed: {message}")]
+    #[error("{service} failed{}", detail(message))]
     Backend {
         /// Which service failed.
         service: &'static str,
-        /// What happened.
+        /// What happened, in this layer's words; empty when `source` says it all.
         message: String,
         /// The underlying error, if any.
         #[source]
@@ -93,13 +98,21 @@ impl Error {
         }
     }
 
-    /// A permanent backend failure of `service` caused by `source`.
+    /// A transient failure of `service` caused by `source`, which tells what happened.
+    pub fn unavailable_from(service: &'static str, source: impl Into<BoxError>) -> Self {
+        Error::Unavailable {
+            service,
+            message: String::new(),
+            source: Some(source.into()),
+        }
+    }
+
+    /// A permanent backend failure of `service` caused by `source`, which tells what happened.
     pub fn backend(service: &'static str, source: impl Into<BoxError>) -> Self {
-        let source = source.into();
         Error::Backend {
             service,
-            message: source.to_string(),
-            source: Some(source),
+            message: String::new(),
+            source: Some(source.into()),
         }
     }
 
@@ -119,6 +132,46 @@ impl Error {
 
 /// `Result` with the core [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// `": message"`, or nothing for an empty message.
+fn detail(message: &str) -> String {
+    if message.is_empty() {
+        String::new()
+    } else {
+        format!(": {message}")
+    }
+}
+
+/// An error and its causes on one line, outermost first: `"sqlite failed: SQLite query failed:
+/// disk I/O error"`.
+///
+/// Each cause is printed once. A cause whose text the line already ends with is left out: some
+/// libraries (sqlx among them) both quote their cause in their message and return it as the
+/// source. It is `Send`, so it can be logged inside async code.
+#[derive(Clone, Copy)]
+pub struct ErrorChain<'a>(pub &'a (dyn std::error::Error + Send + Sync + 'static));
+
+impl fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut line = self.0.to_string();
+        let mut next = self.0.source();
+        while let Some(cause) = next {
+            let text = cause.to_string();
+            if !text.is_empty() && !line.ends_with(&text) {
+                line.push_str(": ");
+                line.push_str(&text);
+            }
+            next = cause.source();
+        }
+        f.write_str(&line)
+    }
+}
+
+impl fmt::Debug for ErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -140,5 +193,50 @@ mod tests {
             message: "check TWITCH_CLIENT_ID".into(),
         };
         assert!(!auth.is_retryable());
+    }
+
+    /// A cause kept as the source, as the adapters keep theirs.
+    #[derive(Debug, thiserror::Error)]
+    #[error("SQLite query failed")]
+    struct Query(#[source] std::io::Error);
+
+    /// A library error that quotes its cause and returns it as the source too (as sqlx does).
+    #[derive(Debug, thiserror::Error)]
+    #[error("error returned from database: {0}")]
+    struct Quoting(#[source] std::io::Error);
+
+    #[test]
+    fn each_layer_says_its_part_once() {
+        let disk = || std::io::Error::other("disk I/O error");
+        let cases: [(Error, &str); 5] = [
+            (
+                Error::backend("sqlite", Query(disk())),
+                "sqlite failed: SQLite query failed: disk I/O error",
+            ),
+            (
+                Error::unavailable_from("sqlite", Query(disk())),
+                "sqlite is temporarily unavailable: SQLite query failed: disk I/O error",
+            ),
+            (
+                Error::backend("sqlite", Quoting(disk())),
+                "sqlite failed: error returned from database: disk I/O error",
+            ),
+            (
+                Error::unavailable("twitch", "timed out"),
+                "twitch is temporarily unavailable: timed out",
+            ),
+            (
+                Error::invalid("line 3: not JSON"),
+                "invalid input: line 3: not JSON",
+            ),
+        ];
+        for (error, want) in cases {
+            assert_eq!(ErrorChain(&error).to_string(), want, "{error:?}");
+        }
+        assert_eq!(
+            Error::backend("sqlite", Query(disk())).to_string(),
+            "sqlite failed",
+            "the cause is the source, not part of the message"
+        );
     }
 }

@@ -64,7 +64,7 @@ pub mod prelude {
     pub use crate::time::Clock;
 }
 
-pub use error::{BoxError, Error, Result};
+pub use error::{BoxError, Error, ErrorChain, Result};
 pub use ids::{Game, GameId, Kind, Streamer, StreamerId};
 pub use memory::MemoryStore;
 pub use ports::{

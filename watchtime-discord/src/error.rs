@@ -51,7 +51,7 @@ pub enum DiscordError {
     },
 
     /// The request failed on the way: connection refused, timeout, reset.
-    #[error("discord webhook request failed: {source}")]
+    #[error("discord webhook request failed")]
     Network {
         /// The client's error, with the URL stripped.
         #[source]
@@ -83,11 +83,9 @@ impl From<DiscordError> for Error {
                 service: SERVICE,
                 retry_after,
             },
-            DiscordError::Server { .. } | DiscordError::Network { .. } => Error::Unavailable {
-                service: SERVICE,
-                message: e.to_string(),
-                source: Some(Box::new(e)),
-            },
+            DiscordError::Server { .. } | DiscordError::Network { .. } => {
+                Error::unavailable_from(SERVICE, e)
+            }
             DiscordError::Rejected { .. }
             | DiscordError::TooLong { .. }
             | DiscordError::Config(_) => Error::invalid(e.to_string()),
@@ -118,7 +116,7 @@ mod tests {
         let server: Error = DiscordError::Server { status: 503 }.into();
         assert!(server.is_retryable());
         assert_eq!(
-            server.to_string(),
+            watchtime_core::ErrorChain(&server).to_string(),
             "discord is temporarily unavailable: discord webhook answered 503"
         );
         let rejected: Error = DiscordError::Rejected {

@@ -114,7 +114,7 @@ async fn a_5xx_is_unknown_after_exactly_one_request() {
     let err = fake.client().post(&post("x", "k")).await.unwrap_err();
 
     assert!(
-        matches!(&err, PublishError::Unknown(Error::Unavailable { message, .. }) if message == "discord webhook answered 502"),
+        matches!(&err, PublishError::Unknown(e @ Error::Unavailable { .. }) if watchtime_core::ErrorChain(e).to_string() == "discord is temporarily unavailable: discord webhook answered 502"),
         "{err:?}"
     );
     assert_eq!(fake.requests().await.len(), 1);

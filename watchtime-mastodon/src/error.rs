@@ -59,7 +59,7 @@ pub enum MastodonError {
     },
 
     /// The request failed on the way: connection refused, timeout, reset.
-    #[error("request to {host} failed: {source}")]
+    #[error("request to {host} failed")]
     Network {
         /// The instance.
         host: String,
@@ -109,11 +109,7 @@ impl From<MastodonError> for Error {
             // A garbled 2xx is usually a proxy or maintenance page: it goes away by itself.
             MastodonError::Server { .. }
             | MastodonError::Network { .. }
-            | MastodonError::Malformed { .. } => Error::Unavailable {
-                service: SERVICE,
-                message: e.to_string(),
-                source: Some(Box::new(e)),
-            },
+            | MastodonError::Malformed { .. } => Error::unavailable_from(SERVICE, e),
             MastodonError::Rejected { .. }
             | MastodonError::TooLong { .. }
             | MastodonError::Config(_) => Error::invalid(e.to_string()),
@@ -157,7 +153,7 @@ mod tests {
         .into();
         assert!(server.is_retryable());
         assert_eq!(
-            server.to_string(),
+            watchtime_core::ErrorChain(&server).to_string(),
             "mastodon is temporarily unavailable: example.social answered 502"
         );
         let rejected: Error = MastodonError::Rejected {

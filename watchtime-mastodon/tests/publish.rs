@@ -360,10 +360,15 @@ async fn a_refused_connection_is_not_sent_after_bounded_retries() {
 
     let err = client.post(&post("x", "k")).await.unwrap_err();
 
-    let PublishError::NotSent(Error::Unavailable { message, .. }) = &err else {
+    let PublishError::NotSent(inner @ Error::Unavailable { .. }) = &err else {
         panic!("{err:?}");
     };
-    assert!(message.contains("127.0.0.1"), "{message}");
+    let chain = watchtime_core::ErrorChain(inner).to_string();
+    assert!(
+        chain.starts_with("mastodon is temporarily unavailable: request to 127.0.0.1:"),
+        "{chain}"
+    );
+    assert_eq!(chain.matches("127.0.0.1").count(), 1, "said once: {chain}");
 }
 
 #[tokio::test]

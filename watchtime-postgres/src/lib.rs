@@ -40,6 +40,6 @@ mod summary;
 pub mod testkit;
 mod totals;
 
-pub use error::PostgresError;
+pub use error::{PostgresError, redact_url};
 pub use nodelay::disable_nagle;
 pub use store::{CONNECT_TIMEOUT, MIGRATOR, PostgresStore};

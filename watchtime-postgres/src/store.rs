@@ -13,7 +13,7 @@ use watchtime_core::snapshot::{Completeness, SlotSnapshot, SnapshotInfo};
 use watchtime_core::{Slot, SlotLength};
 
 use crate::codec::{first_slot_at_or_after, unsigned};
-use crate::error::{PostgresError, Result, redact};
+use crate::error::{PostgresError, Result, redact_url};
 use crate::ingest::write_snapshot;
 
 /// The migrations embedded in the binary, applied by [`PostgresStore::connect`].
@@ -46,9 +46,10 @@ impl PostgresStore {
     /// out. A server that cannot be reached fails within [`CONNECT_TIMEOUT`] with an error naming
     /// the server and database (and never the password).
     pub async fn connect(url: &str) -> Result<Self> {
+        let supported = without_unknown_parameters(url);
         let mut options =
-            PgConnectOptions::from_str(url).map_err(|e| PostgresError::InvalidUrl {
-                url: redact(url),
+            PgConnectOptions::from_str(&supported).map_err(|e| PostgresError::InvalidUrl {
+                url: redact_url(url),
                 reason: e.to_string(),
             })?;
         if options.get_application_name().is_none() {
@@ -114,6 +115,57 @@ impl fmt::Debug for PostgresStore {
     }
 }
 
+/// The query parameters sqlx 0.9 reads from a PostgreSQL URL. It logs any other one at WARN
+/// *with its value*, which may be a credential (`sslpassword`, libpq's, is not sqlx's), so
+/// [`PostgresStore::connect`] drops the others first and names them without their values.
+const SQLX_PARAMETERS: &[&str] = &[
+    "application_name",
+    "dbname",
+    "host",
+    "hostaddr",
+    "options",
+    "password",
+    "port",
+    "ssl-ca",
+    "ssl-cert",
+    "ssl-key",
+    "ssl-mode",
+    "ssl-root-cert",
+    "sslcert",
+    "sslkey",
+    "sslmode",
+    "sslrootcert",
+    "statement-cache-capacity",
+    "user",
+];
+
+/// `url` without the query parameters sqlx does not read (see [`SQLX_PARAMETERS`]).
+fn without_unknown_parameters(url: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return url.to_owned();
+    };
+    let Some(query) = parsed.query().map(str::to_owned) else {
+        return url.to_owned();
+    };
+    let mut kept = Vec::new();
+    for pair in query.split('&') {
+        let name = url::form_urlencoded::parse(pair.as_bytes())
+            .next()
+            .map(|(name, _)| name.into_owned())
+            .unwrap_or_default();
+        if SQLX_PARAMETERS.contains(&name.as_str()) {
+            kept.push(pair);
+        } else {
+            tracing::warn!(parameter = %name, "ignoring a connection parameter sqlx does not support");
+        }
+    }
+    if kept.len() == query.split('&').count() {
+        return url.to_owned();
+    }
+    parsed.set_query((!kept.is_empty()).then(|| kept.join("&")).as_deref());
+    parsed.to_string()
+}
+
 /// `host:port`, or the Unix socket path.
 pub(crate) fn server(options: &PgConnectOptions) -> String {
     match options.get_socket() {
@@ -132,11 +184,11 @@ pub(crate) fn database(options: &PgConnectOptions) -> String {
 
 /// One connection attempt, bounded by [`CONNECT_TIMEOUT`], with a plain reason on failure.
 async fn probe(options: &PgConnectOptions) -> Result<()> {
-    let failed = |reason: String, source: Option<sqlx::Error>| PostgresError::Connect {
+    let failed = |reason: String, driver: Option<sqlx::Error>| PostgresError::Connect {
         server: server(options),
         database: database(options),
         reason,
-        source,
+        driver,
     };
     match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(options)).await {
         Ok(Ok(connection)) => {

@@ -23,7 +23,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
-use crate::error::redact;
+use crate::error::redact_url;
 use crate::store::PostgresStore;
 
 /// The variable naming the admin URL: a role that may create databases, and a database to
@@ -68,7 +68,7 @@ impl TestDatabase {
         let admin = PgConnectOptions::from_str(&admin_url).unwrap_or_else(|e| {
             panic!(
                 "{NEEDS_POSTGRES} ({ADMIN_URL_VAR} is not a PostgreSQL URL: {e}: {})",
-                redact(&admin_url)
+                redact_url(&admin_url)
             )
         });
         let mut conn = PgConnection::connect_with(&admin)
@@ -76,7 +76,7 @@ impl TestDatabase {
             .unwrap_or_else(|e| {
                 panic!(
                     "{NEEDS_POSTGRES} (cannot connect to {}: {e})",
-                    redact(&admin_url)
+                    redact_url(&admin_url)
                 )
             });
         static SWEPT: AtomicBool = AtomicBool::new(false);
@@ -131,7 +131,7 @@ impl fmt::Debug for TestDatabase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TestDatabase")
             .field("name", &self.name)
-            .field("url", &redact(&self.url))
+            .field("url", &redact_url(&self.url))
             .finish()
     }
 }

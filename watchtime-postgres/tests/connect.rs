@@ -71,6 +71,10 @@ async fn a_bad_url_is_shown_without_its_password() {
     for url in [
         format!("postgres://bot:{PASSWORD}@db.example:5432/watchtime?sslmode=sometimes"),
         format!("postgres://bot:{PASSWORD}@db.example:notaport/watchtime"),
+        format!("postgres://bot@db.example:5432/watchtime?password={PASSWORD}&sslmode=sometimes"),
+        format!(
+            "postgres://bot@db.example:5432/watchtime?sslmode=sometimes&sslpassword={PASSWORD}"
+        ),
     ] {
         let err = PostgresStore::connect(&url).await.expect_err("bad URL");
         assert!(
@@ -78,7 +82,27 @@ async fn a_bad_url_is_shown_without_its_password() {
             "{url}: {err:?}"
         );
         assert_no_password(&printed(&err));
+        let core = watchtime_core::Error::from(err);
+        assert_no_password(&watchtime_core::ErrorChain(&core).to_string());
     }
+}
+
+/// A password given as a query parameter stays out of every printed form too.
+#[tokio::test]
+async fn a_password_parameter_never_prints() {
+    let url = format!("postgres://bot@127.0.0.1:5999/watchtime?password={PASSWORD}");
+    let err = PostgresStore::connect(&url)
+        .await
+        .expect_err("nothing listens on 5999");
+    assert_no_password(&printed(&err));
+    let core = watchtime_core::Error::from(err);
+    let chain = watchtime_core::ErrorChain(&core).to_string();
+    assert_no_password(&chain);
+    assert_eq!(
+        chain,
+        "postgres is temporarily unavailable: cannot connect to PostgreSQL at 127.0.0.1:5999 \
+         (database watchtime): connection refused"
+    );
 }
 
 #[tokio::test]

@@ -3,6 +3,9 @@
 use watchtime_core::Error as CoreError;
 
 /// What can go wrong in the SQLite store.
+///
+/// A variant with a cause says only its own part; the driver's error is its
+/// [`std::error::Error::source`] (print the chain with [`watchtime_core::ErrorChain`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SqliteError {
@@ -15,7 +18,7 @@ pub enum SqliteError {
         reason: String,
     },
     /// The database file could not be opened or created.
-    #[error("cannot open SQLite database {path}: {source}")]
+    #[error("cannot open SQLite database {path}")]
     Open {
         /// The file.
         path: String,
@@ -24,10 +27,10 @@ pub enum SqliteError {
         source: sqlx::Error,
     },
     /// Applying the embedded migrations failed.
-    #[error("migrating the SQLite database failed: {0}")]
+    #[error("migrating the SQLite database failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A query failed.
-    #[error("SQLite query failed: {0}")]
+    #[error("SQLite query failed")]
     Query(#[from] sqlx::Error),
     /// A stored value cannot be read back (a corrupt or foreign database).
     #[error("the SQLite database holds an unreadable value: {0}")]
@@ -63,11 +66,7 @@ impl From<SqliteError> for CoreError {
             SqliteError::Pruned(_) | SqliteError::InvalidUrl { .. } => {
                 CoreError::invalid(e.to_string())
             }
-            e if e.is_transient() => CoreError::Unavailable {
-                service: "sqlite",
-                message: e.to_string(),
-                source: Some(Box::new(e)),
-            },
+            e if e.is_transient() => CoreError::unavailable_from("sqlite", e),
             e => CoreError::backend("sqlite", e),
         }
     }

@@ -93,7 +93,7 @@ pub enum TwitchError {
     Config(String),
 
     /// The HTTP client could not be built (TLS back end missing).
-    #[error("cannot build the HTTP client: {0}")]
+    #[error("cannot build the HTTP client")]
     Client(#[source] reqwest::Error),
 }
 

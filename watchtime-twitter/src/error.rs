@@ -98,19 +98,13 @@ impl From<TwitterError> for Error {
                 service: SERVICE,
                 retry_after,
             },
-            TwitterError::ServerError { .. } | TwitterError::Network { .. } => Error::Unavailable {
-                service: SERVICE,
-                message: e.to_string(),
-                source: Some(Box::new(e)),
-            },
+            TwitterError::ServerError { .. } | TwitterError::Network { .. } => {
+                Error::unavailable_from(SERVICE, e)
+            }
             TwitterError::Rejected { .. } | TwitterError::TooLong { .. } => {
                 Error::invalid(e.to_string())
             }
-            TwitterError::Malformed { .. } | TwitterError::Config(_) => Error::Backend {
-                service: SERVICE,
-                message: e.to_string(),
-                source: Some(Box::new(e)),
-            },
+            TwitterError::Malformed { .. } | TwitterError::Config(_) => Error::backend(SERVICE, e),
         }
     }
 }
@@ -135,7 +129,7 @@ mod tests {
         .into();
         assert!(core.is_retryable());
         assert_eq!(
-            core.to_string(),
+            watchtime_core::ErrorChain(&core).to_string(),
             "x is temporarily unavailable: api.x.com answered 503: Service Unavailable"
         );
         let core: Error = TwitterError::Unauthorized {

@@ -207,6 +207,7 @@ async fn reads_give_up_after_the_last_attempt() {
         .failing_once(Route::Me, 504);
     let err = x.client().own_account_id().await.unwrap_err();
     assert!(matches!(err, Error::Unavailable { .. }), "{err:?}");
-    assert!(err.to_string().contains("answered 504"), "{err}");
+    let chain = watchtime_core::ErrorChain(&err).to_string();
+    assert!(chain.contains("answered 504"), "{chain}");
     assert_eq!(x.count(Route::Me).await, 3);
 }

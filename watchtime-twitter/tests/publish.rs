@@ -161,7 +161,8 @@ async fn server_error_on_post_is_unknown_and_not_repeated() {
         panic!("{err:?}");
     };
     assert!(core.is_retryable(), "{core:?}");
-    assert!(core.to_string().contains("answered 503"), "{core}");
+    let chain = watchtime_core::ErrorChain(core).to_string();
+    assert!(chain.contains("answered 503"), "{chain}");
     // One request: a 5xx after sending is never retried automatically.
     assert_eq!(x.count(Route::Tweets).await, 1);
 }
@@ -177,7 +178,8 @@ async fn timeout_is_unknown_and_a_later_retry_is_deduplicated() {
     let PublishError::Unknown(core) = &err else {
         panic!("{err:?}");
     };
-    assert!(core.to_string().contains("timed out"), "{core}");
+    let chain = watchtime_core::ErrorChain(core).to_string();
+    assert!(chain.contains("timed out"), "{chain}");
     assert_eq!(x.count(Route::Tweets).await, 1, "no automatic resend");
     assert_eq!(x.tweets().len(), 1, "the fake did store it");
     // The core retries an unfinished attempt on a Deduplicated platform: X refuses the
@@ -299,6 +301,7 @@ async fn connection_refused_is_not_sent_after_retries() {
         panic!("{err:?}");
     };
     assert!(core.is_retryable(), "{core:?}");
-    assert!(core.to_string().contains("could not connect"), "{core}");
+    let chain = watchtime_core::ErrorChain(core).to_string();
+    assert!(chain.contains("could not connect"), "{chain}");
     assert_eq!(x.total_requests().await, 0);
 }

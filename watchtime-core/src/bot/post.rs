@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::draw::draw_game;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorChain, Result};
 use crate::ids::GameId;
 use crate::message::{DayRankings, PostKind, Spotlight, daily_post};
 use crate::outbox::{Claim, OutboxItem, OutboxKey, OutboxState, Purpose, Settlement};
@@ -250,18 +250,18 @@ pub(crate) async fn settle_delivery<S: Store + ?Sized>(
                 .settle(
                     key,
                     &Settlement::Failed {
-                        reason: e.to_string(),
+                        reason: ErrorChain(&e).to_string(),
                     },
                     now,
                 )
                 .await?;
             if e.is_retryable() {
-                Ok(PostOutcome::Failed(e.to_string()))
+                Ok(PostOutcome::Failed(ErrorChain(&e).to_string()))
             } else {
                 Err(e)
             }
         }
         // Left pending: the next claim sees it unfinished.
-        Err(PublishError::Unknown(e)) => Ok(PostOutcome::Uncertain(e.to_string())),
+        Err(PublishError::Unknown(e)) => Ok(PostOutcome::Uncertain(ErrorChain(&e).to_string())),
     }
 }

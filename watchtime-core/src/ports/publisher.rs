@@ -54,11 +54,11 @@ pub enum Delivery {
 pub enum PublishError {
     /// Provably nothing was posted (the request was refused, rate limited, or never sent): a
     /// later attempt is safe.
-    #[error("not posted: {0}")]
+    #[error("not posted")]
     NotSent(#[source] Error),
     /// The request may have been posted (a timeout or a dropped connection after sending, a
     /// 5xx from a proxy): the attempt stays unfinished.
-    #[error("may have been posted: {0}")]
+    #[error("may have been posted")]
     Unknown(#[source] Error),
 }
 
