@@ -25,4 +25,4 @@ mod summary;
 mod totals;
 
 pub use error::SqliteError;
-pub use store::{MIGRATOR, SqliteStore};
+pub use store::{BUSY_TIMEOUT, MIGRATOR, SqliteStore};

@@ -49,7 +49,7 @@ impl SqliteStore {
     }
 
     async fn claim_item(&self, item: &OutboxItem, now: DateTime<Utc>) -> Result<Claim> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let existing = sqlx::query(AssertSqlSafe(format!(
             "{ENTRY_COLUMNS} WHERE platform = ?1 AND item = ?2"
         )))

@@ -22,6 +22,10 @@ use crate::error::{Result, SqliteError};
 /// The migrations embedded in the binary, applied by [`SqliteStore::connect`].
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// How long a writer waits for another connection's write (another process, or the daemon
+/// while a command runs) before giving up with "database is locked".
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// A [`watchtime_core::Store`] on SQLite.
 ///
 /// Clones share one connection pool. Every method is one transaction.
@@ -37,14 +41,24 @@ impl SqliteStore {
     /// in-memory database that lives as long as the store.
     pub async fn connect(url: &str) -> Result<Self> {
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| SqliteError::InvalidUrl {
+        let options = SqliteConnectOptions::from_str(url).map_err(|e| SqliteError::InvalidUrl {
+            url: url.to_owned(),
+            reason: e.to_string(),
+        })?;
+        // No file is SQLite's private temporary database, one per connection: the pool's other
+        // connections would find none of the tables the first one migrated.
+        if !in_memory && options.get_filename().as_os_str().is_empty() {
+            return Err(SqliteError::InvalidUrl {
                 url: url.to_owned(),
-                reason: e.to_string(),
-            })?
+                reason: "it names no file; use sqlite://FILE (e.g. sqlite://watchtime.db), or \
+                         sqlite::memory: for a database that is gone when the process ends"
+                    .to_owned(),
+            });
+        }
+        let options = options
             .create_if_missing(true)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(BUSY_TIMEOUT);
         let options = if in_memory {
             options
         } else {
@@ -92,6 +106,14 @@ impl SqliteStore {
     /// Closes the pool, waiting for connections to finish (flushes the WAL on files).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// Begins a transaction that will write. `BEGIN IMMEDIATE` takes the write lock up front,
+    /// waiting up to [`BUSY_TIMEOUT`] for another writer: a transaction begun as a reader that
+    /// writes later is refused at once (SQLITE_BUSY, or SQLITE_BUSY_SNAPSHOT when another
+    /// connection committed in between), without waiting, when another connection writes.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 }
 
@@ -264,7 +286,7 @@ async fn write_snapshot(tx: &mut Transaction<'_, Sqlite>, snapshot: &SlotSnapsho
 #[async_trait]
 impl SnapshotStore for SqliteStore {
     async fn record_snapshot(&self, snapshot: &SlotSnapshot) -> watchtime_core::Result<()> {
-        let mut tx = self.pool.begin().await.map_err(SqliteError::from)?;
+        let mut tx = self.begin_write().await?;
         write_snapshot(&mut tx, snapshot).await?;
         tx.commit().await.map_err(SqliteError::from)?;
         Ok(())
@@ -314,7 +336,7 @@ impl SnapshotStore for SqliteStore {
     }
 
     async fn prune_samples(&self, before: Slot) -> watchtime_core::Result<u64> {
-        let mut tx = self.pool.begin().await.map_err(SqliteError::from)?;
+        let mut tx = self.begin_write().await?;
         let deleted = sqlx::query("DELETE FROM samples WHERE slot < ?1")
             .bind(before.unix())
             .execute(&mut *tx)

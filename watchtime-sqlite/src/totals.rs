@@ -57,7 +57,7 @@ impl SqliteStore {
     ) -> Result<DayStatus> {
         let (start, end) = window_slots(window);
         let day = day_col(window.day);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if pruned_before(&mut tx).await?.is_some_and(|p| start < p) {
             return Err(SqliteError::Pruned(window.day));
         }
