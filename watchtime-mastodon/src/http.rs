@@ -72,6 +72,15 @@ impl Http {
                 "MASTODON_BASE_URL must start with https://".into(),
             ));
         }
+        // Errors name the instance, so the URL must hold nothing secret; the token travels in
+        // the Authorization header only.
+        if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
+            return Err(MastodonError::Config(
+                "MASTODON_BASE_URL must not carry a user name, password or query; \
+                 put the access token in MASTODON_ACCESS_TOKEN"
+                    .into(),
+            ));
+        }
         let host = match (url.host_str(), url.port()) {
             (Some(host), Some(port)) => format!("{host}:{port}"),
             (Some(host), None) => host.to_owned(),

@@ -429,6 +429,24 @@ async fn connecting_fails_on_auth_network_and_garbage() {
     assert!(matches!(err, MastodonError::Config(_)), "{err:?}");
 }
 
+/// Credentials belong in MASTODON_ACCESS_TOKEN: a base URL carrying any is refused before a
+/// request is made, and the refusal does not repeat them.
+#[test]
+fn a_base_url_with_credentials_is_refused_without_echoing_them() {
+    for url in [
+        "https://bot:pw-SECRET@example.social",
+        "https://bot-SECRET@example.social",
+        "https://example.social/?access_token=SECRET",
+    ] {
+        let config = MastodonConfig::new(url, "t".into());
+        let err = MastodonClient::with_max_characters(config, 500).unwrap_err();
+        assert!(matches!(err, MastodonError::Config(_)), "{url}: {err:?}");
+        let text = format!("{err} {err:?}");
+        assert!(text.contains("MASTODON_BASE_URL"), "{text}");
+        assert!(!text.contains("SECRET"), "{text}");
+    }
+}
+
 #[tokio::test]
 async fn an_instance_page_that_is_not_json_is_an_error() {
     let server = wiremock::MockServer::builder().start().await;
