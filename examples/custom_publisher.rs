@@ -116,10 +116,10 @@ pub async fn run(path: &Path) -> anyhow::Result<[Vec<(PostKind, PostOutcome)>; 2
     let store = MemoryStore::new();
     let settings = Settings::default();
     let day: Day = DAY.parse()?;
-    for snapshot in snapshots(day, &settings) {
-        bot::record(&store, snapshot, &settings).await?;
-    }
     let closed_at: DateTime<Utc> = settings.calendar.start_of(day.next()) + Duration::hours(1);
+    for snapshot in snapshots(day, &settings) {
+        bot::record(&store, snapshot, &settings, closed_at).await?;
+    }
     bot::close_day(&store, &settings, day, closed_at).await?;
 
     // The one line that differs from the binary: which publisher.

@@ -86,10 +86,10 @@ pub async fn run() -> anyhow::Result<(Vec<Share>, String)> {
     let store = SqliteStore::in_memory().await?;
     let settings = Settings::default();
     let last: Day = LAST_DAY.parse()?;
-    for snapshot in week(last, &settings) {
-        bot::record(&store, snapshot, &settings).await?;
-    }
     let now: DateTime<Utc> = settings.calendar.start_of(last.next()) + Duration::hours(6);
+    for snapshot in week(last, &settings) {
+        bot::record(&store, snapshot, &settings, now).await?;
+    }
     bot::close_finished_days(&store, &settings, now).await?;
 
     // The custom question: every Minecraft streamer over the week, and the game's total.

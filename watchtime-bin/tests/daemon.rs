@@ -222,7 +222,9 @@ async fn check_trial(trial: &Trial, days: &[Day], seed: u64) -> usize {
         let snap = trial
             .twitch
             .snapshot_at(info.taken_at, settings.min_viewers);
-        bot::record(&reference, snap, &settings).await.unwrap();
+        bot::record(&reference, snap, &settings, last)
+            .await
+            .unwrap();
     }
     for day in days {
         bot::close_day(&reference, &settings, *day, last + Duration::hours(1))

@@ -14,7 +14,7 @@
 //! # async fn demo(snapshot: Snapshot) -> watchtime_core::Result<()> {
 //! let store = MemoryStore::new();
 //! let settings = Settings::default();
-//! bot::record(&store, snapshot, &settings).await?;
+//! bot::record(&store, snapshot, &settings, chrono::Utc::now()).await?;
 //! # Ok(()) }
 //! ```
 //!

@@ -2,14 +2,32 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, Result};
 use crate::ids::{Game, Streamer};
 use crate::time::{Slot, SlotLength};
 
 /// The default threshold: streams need more than 50 viewers to count.
 pub const DEFAULT_MIN_VIEWERS: u32 = 50;
+
+/// The earliest `taken_at` accepted, 2011-01-01T00:00:00Z in Unix seconds: Twitch began that
+/// year, so an older snapshot comes from a broken clock or a bad file (a year 0001 or 1969 date
+/// would otherwise be stored, and its day closed).
+pub const EARLIEST_TAKEN_AT_UNIX: i64 = 1_293_840_000;
+
+/// How far after "now" a `taken_at` may lie: clocks disagree by seconds, not by a day.
+pub fn max_ahead() -> TimeDelta {
+    TimeDelta::days(1)
+}
+
+/// Whether `id` can be a Helix `user_id` or `game_id`: ASCII digits only, as Twitch issues them.
+/// Anything else (letters, spaces, NUL, control characters, bidirectional overrides) is not an
+/// id Twitch sent.
+pub fn is_helix_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
+}
 
 /// One live stream as seen in a sweep.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,10 +80,34 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// Refuses a snapshot that no sweep can have taken: one dated before 2011
+    /// ([`EARLIEST_TAKEN_AT_UNIX`]) or more than a day ([`max_ahead`]) after `now`. Imports report
+    /// it as a bad line; collecting refuses it (the machine's clock is wrong).
+    pub fn check_taken_at(&self, now: DateTime<Utc>) -> Result<()> {
+        let t = self.taken_at;
+        if t.timestamp() < EARLIEST_TAKEN_AT_UNIX {
+            return Err(Error::invalid(format!(
+                "taken_at {} is before 2011, when Twitch began",
+                t.to_rfc3339()
+            )));
+        }
+        if t > now + max_ahead() {
+            return Err(Error::invalid(format!(
+                "taken_at {} is more than a day after now ({})",
+                t.to_rfc3339(),
+                now.to_rfc3339()
+            )));
+        }
+        Ok(())
+    }
+
     /// Applies the slot, threshold and identity rules, giving what a store records.
     ///
-    /// Keeps streams with `viewers > min_viewers`, drops streams with no `user_id`, and keeps the
-    /// first sighting of a streamer who appears twice (Helix pages shift while they are read).
+    /// Keeps streams with `viewers > min_viewers`, and the first sighting of a streamer who
+    /// appears twice (Helix pages shift while they are read). Drops a stream with no `user_id`,
+    /// and one whose `user_id` or `game_id` is not a Helix id ([`is_helix_id`]): the stream is
+    /// dropped and counted, the rest of the snapshot is kept, so one garbled stream does not
+    /// cost a slot. An empty `game_id` is no category.
     pub fn into_slot(self, length: SlotLength, min_viewers: u32) -> SlotSnapshot {
         let mut seen = HashSet::with_capacity(self.streams.len());
         let mut report = IngestReport::default();
@@ -73,6 +115,14 @@ impl Snapshot {
         for mut s in self.streams {
             if s.streamer.id.as_str().trim().is_empty() {
                 report.without_id += 1;
+                continue;
+            }
+            if !is_helix_id(s.streamer.id.as_str())
+                || s.game.as_ref().is_some_and(|g| {
+                    !g.id.as_str().trim().is_empty() && !is_helix_id(g.id.as_str())
+                })
+            {
+                report.malformed_ids += 1;
                 continue;
             }
             if s.viewers <= min_viewers {
@@ -126,6 +176,8 @@ pub struct IngestReport {
     pub duplicates: usize,
     /// Streams with an empty `user_id`.
     pub without_id: usize,
+    /// Streams whose `user_id` or `game_id` is not a Helix id (ASCII digits).
+    pub malformed_ids: usize,
 }
 
 /// A snapshot bound to its slot, thresholded and deduplicated: what a [`crate::Store`] records.
@@ -260,8 +312,76 @@ mod tests {
                 kept: 3,
                 below_threshold: 1,
                 duplicates: 1,
-                without_id: 1
+                without_id: 1,
+                malformed_ids: 0,
             }
         );
+    }
+
+    /// Ids Twitch never sends drop their stream, and only it.
+    #[test]
+    fn ids_that_are_not_helix_ids_drop_their_stream() {
+        let cases = [
+            ("7", "10", true),
+            ("7", "", true), // no category
+            ("7\u{202E}", "10", false),
+            ("7\u{0}", "10", false),
+            ("7\u{7}", "10", false),
+            ("abc", "10", false),
+            (" 7", "10", false),
+            ("٣", "10", false), // an Arabic-Indic digit is not ASCII
+            ("7", "10\u{2066}", false),
+            ("7", "x10", false),
+            ("7", "\u{0}", false),
+        ];
+        for (user_id, game_id, kept) in cases {
+            let snap = Snapshot {
+                taken_at: "2026-11-27T16:07:00Z".parse().unwrap(),
+                completeness: Completeness::Complete,
+                streams: vec![stream(user_id, game_id, 900), stream("8", "10", 800)],
+            };
+            let s = snap.into_slot(SlotLength::THIRTY_MINUTES, DEFAULT_MIN_VIEWERS);
+            let ids: Vec<_> = s.streams().iter().map(|s| s.streamer.id.as_str()).collect();
+            let want: &[&str] = if kept { &["7", "8"] } else { &["8"] };
+            assert_eq!(ids, want, "{user_id:?} / {game_id:?}");
+            assert_eq!(
+                s.report().malformed_ids,
+                usize::from(!kept),
+                "{user_id:?} / {game_id:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn taken_at_must_be_a_time_a_sweep_can_have() {
+        let now: DateTime<Utc> = "2026-11-27T12:00:00Z".parse().unwrap();
+        let cases = [
+            ("0001-01-01T00:00:00Z", Some("before 2011")),
+            ("1969-12-31T23:59:59Z", Some("before 2011")),
+            ("2010-12-31T23:59:59Z", Some("before 2011")),
+            ("2011-01-01T00:00:00Z", None),
+            ("2026-11-27T12:00:00Z", None),
+            ("2026-11-28T12:00:00Z", None),
+            ("2026-11-28T12:00:01Z", Some("more than a day after now")),
+            ("9999-12-31T23:59:59Z", Some("more than a day after now")),
+        ];
+        for (taken_at, refused) in cases {
+            let snap = Snapshot {
+                taken_at: taken_at.parse().unwrap(),
+                completeness: Completeness::Complete,
+                streams: vec![],
+            };
+            match (snap.check_taken_at(now), refused) {
+                (Ok(()), None) => {}
+                (Err(e), Some(why)) => {
+                    let text = e.to_string();
+                    assert!(
+                        text.contains(why) && text.contains(&taken_at[..4]),
+                        "{text}"
+                    );
+                }
+                (got, want) => panic!("{taken_at}: got {got:?}, want refused: {want:?}"),
+            }
+        }
     }
 }

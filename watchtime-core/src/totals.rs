@@ -206,13 +206,13 @@ mod tests {
         let snaps = [
             snap(
                 "2026-11-27T16:00:00Z",
-                vec![sample("a", Some("g1"), 100), sample("b", None, 60)],
+                vec![sample("1", Some("91"), 100), sample("2", None, 60)],
             ),
             snap(
                 "2026-11-27T16:30:00Z",
-                vec![sample("a", Some("g1"), 300), sample("b", None, 70)],
+                vec![sample("1", Some("91"), 300), sample("2", None, 70)],
             ),
-            snap("2026-11-27T17:00:00Z", vec![sample("a", Some("g2"), 200)]),
+            snap("2026-11-27T17:00:00Z", vec![sample("1", Some("92"), 200)]),
         ];
         let totals = rollup(day, &snaps);
         let got: Vec<_> = totals
@@ -230,9 +230,9 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("a", Some("g1"), 12_000, 60, 300),
-                ("a", Some("g2"), 6_000, 30, 200),
-                ("b", None, 3_900, 60, 70),
+                ("1", Some("91"), 12_000, 60, 300),
+                ("1", Some("92"), 6_000, 30, 200),
+                ("2", None, 3_900, 60, 70),
             ]
         );
     }

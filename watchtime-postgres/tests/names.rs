@@ -42,7 +42,7 @@ async fn hostile_logins_display_names_and_games_round_trip() {
             let mut s = stream(
                 &format!("{}", i + 1),
                 name,
-                Some((&*format!("g{i}"), *name)),
+                Some((&*format!("{}", 9000 + i), *name)),
                 100,
             );
             s.streamer.login = format!("{name} login");

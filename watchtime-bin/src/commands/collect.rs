@@ -33,15 +33,25 @@ pub async fn run(config: &Config, args: &CollectArgs) -> Result<()> {
     }
     let stored = match &store {
         Some(store) => {
-            let collected =
-                bot::record(store.as_ref(), sweep.snapshot.clone(), &config.settings).await?;
+            let collected = bot::record(
+                store.as_ref(),
+                sweep.snapshot.clone(),
+                &config.settings,
+                config.now(),
+            )
+            .await?;
+            let report = collected.report;
+            let malformed = match report.malformed_ids {
+                0 => String::new(),
+                n => format!(", {n} with a malformed id dropped"),
+            };
             format!(
-                "stored in slot {} ({} kept, {} duplicates dropped)",
-                collected.info.slot, collected.report.kept, collected.report.duplicates
+                "stored in slot {} ({} kept, {} duplicates dropped{malformed})",
+                collected.info.slot, report.kept, report.duplicates
             )
         }
         None => "dry run: nothing stored".to_owned(),
     };
-    println!("{sweep}; {stored}");
+    outln!("{sweep}; {stored}");
     Ok(())
 }

@@ -39,7 +39,7 @@ pub async fn run(config: &Config, args: &DemoArgs) -> Result<()> {
     let twitch = SimulatedTwitch::new(args.seed, args.channels, clock.clone());
     let console = ConsolePublisher::new(TextLimit::X);
 
-    println!(
+    outln!(
         "Simulating {} day(s) of Twitch, {first} to {last} (days start {:02}:00 {}), {} channels, seed {}.\n",
         args.days,
         settings.calendar.start_hour(),
@@ -56,7 +56,7 @@ pub async fn run(config: &Config, args: &DemoArgs) -> Result<()> {
     while slot.start() <= end {
         // Sweeps start a few seconds into their slot, as the daemon's do.
         clock.set(slot.start() + Duration::seconds(7));
-        let collected = bot::collect(&twitch, &store, &settings).await?;
+        let collected = bot::collect(&twitch, &store, &settings, clock.now()).await?;
         snapshots += 1;
         streams += u64::from(collected.info.streams);
         let now = clock.now();
@@ -67,7 +67,7 @@ pub async fn run(config: &Config, args: &DemoArgs) -> Result<()> {
             for status in bot::close_finished_days(&store, &settings, now).await? {
                 to_close.remove(&status.day);
                 let totals = store.day_totals(status.day).await?.len();
-                println!(
+                outln!(
                     "[{}] closed day {}: {} of {} snapshots, {totals} streamer-game totals\n",
                     local(&settings, now),
                     status.day,
@@ -81,7 +81,7 @@ pub async fn run(config: &Config, args: &DemoArgs) -> Result<()> {
             .copied()
             .filter(|d| settings.post_time(*d) <= now)
         {
-            println!("[{}] daily posts for {day}:\n", local(&settings, now));
+            outln!("[{}] daily posts for {day}:\n", local(&settings, now));
             bot::publish_day(&store, &console, &settings, day, now).await?;
             to_post.remove(&day);
         }
@@ -89,13 +89,13 @@ pub async fn run(config: &Config, args: &DemoArgs) -> Result<()> {
     }
 
     let now = clock.now();
-    println!("[{}] answering sample mentions:\n", local(&settings, now));
+    outln!("[{}] answering sample mentions:\n", local(&settings, now));
     let mentions = ScriptedMentions::new("console", "0", sample_mentions(&store, last, now).await?);
     let round = bot::answer_round(&mentions, &console, &store, &settings, now).await?;
     store.close().await;
 
     let elapsed = started.elapsed();
-    println!(
+    outln!(
         "Done in {:.1} s: {snapshots} snapshots ({} streams each on average), {} days closed and posted, \
          {} mentions read, {} answered, {} how-to replies, {} skipped.",
         elapsed.as_secs_f64(),
@@ -107,7 +107,7 @@ pub async fn run(config: &Config, args: &DemoArgs) -> Result<()> {
         round.skipped
     );
     if args.db != ":memory:" {
-        println!(
+        outln!(
             "The data is in {db}. Explore it:\n  watchtime --database sqlite://{db} report --from {first} --to {last}\n  \
              watchtime --database sqlite://{db} ask \"game Minecraft\"",
             db = args.db

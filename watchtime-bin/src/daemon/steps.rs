@@ -6,7 +6,7 @@ use std::time::Instant;
 use chrono::Duration;
 use watchtime_core::bot::{self, PostOutcome};
 use watchtime_core::schedule::Schedule;
-use watchtime_core::{DayRange, Error};
+use watchtime_core::{DayRange, Error, ErrorChain};
 
 use super::metrics::label;
 use super::{Daemon, Due, Plan, backoff};
@@ -26,7 +26,14 @@ impl Daemon {
             return;
         }
         let started = Instant::now();
-        match bot::collect(self.source.as_ref(), self.store.as_ref(), &self.settings).await {
+        match bot::collect(
+            self.source.as_ref(),
+            self.store.as_ref(),
+            &self.settings,
+            now,
+        )
+        .await
+        {
             Ok(collected) => {
                 let seconds = started.elapsed().as_secs_f64();
                 let info = &collected.info;
@@ -38,6 +45,7 @@ impl Daemon {
                     complete,
                     reason = info.completeness.reason().unwrap_or(""),
                     duplicates = collected.report.duplicates,
+                    malformed_ids = collected.report.malformed_ids,
                     seconds,
                     "snapshot stored"
                 );
@@ -80,7 +88,7 @@ impl Daemon {
                 let retry_at = self.timer.now()
                     + retry_delay(&e, attempt, Duration::seconds(15), Duration::minutes(5));
                 if retry_at < length.end_of(slot) {
-                    tracing::warn!(step = "collect", %slot, attempt, error = %e, retry_at = %retry_at, "snapshot failed; retrying");
+                    tracing::warn!(step = "collect", %slot, attempt, error = %ErrorChain(&e), retry_at = %retry_at, "snapshot failed; retrying");
                     plan.collect = Due {
                         at: retry_at,
                         what: slot,
@@ -88,7 +96,7 @@ impl Daemon {
                     };
                 } else {
                     let next = length.first_slot_from(self.timer.now());
-                    tracing::error!(step = "collect", %slot, attempt, error = %e, "snapshot failed; the slot stays empty");
+                    tracing::error!(step = "collect", %slot, attempt, error = %ErrorChain(&e), "snapshot failed; the slot stays empty");
                     self.metrics.add("watchtime_slots_skipped_total", "", 1.0);
                     plan.collect = Due::new(next.start(), next);
                 }
@@ -124,7 +132,7 @@ impl Daemon {
                 let attempt = plan.close.attempt + 1;
                 let retry_at =
                     now + retry_delay(&e, attempt, Duration::minutes(1), Duration::minutes(15));
-                tracing::warn!(step = "close", attempt, error = %e, retry_at = %retry_at, "closing failed; retrying");
+                tracing::warn!(step = "close", attempt, error = %ErrorChain(&e), retry_at = %retry_at, "closing failed; retrying");
                 plan.close = Due {
                     at: retry_at,
                     what: (),
@@ -154,7 +162,7 @@ impl Daemon {
                 return;
             }
             Err(e) => {
-                self.retry_post(plan, &e.to_string(), window_end);
+                self.retry_post(plan, &ErrorChain(&e).to_string(), window_end);
                 return;
             }
         }
@@ -207,7 +215,7 @@ impl Daemon {
                         failures.push(format!("{name}: a post did not go out"));
                     }
                 }
-                Err(e) => failures.push(format!("{name}: {e}")),
+                Err(e) => failures.push(format!("{name}: {}", ErrorChain(&e))),
             }
         }
         if failures.is_empty() {
@@ -301,7 +309,7 @@ impl Daemon {
                 }
                 Err(e) => {
                     failed = true;
-                    tracing::warn!(step = "answer", platform = %name, error = %e, "reading or answering mentions failed");
+                    tracing::warn!(step = "answer", platform = %name, error = %ErrorChain(&e), "reading or answering mentions failed");
                 }
             }
         }

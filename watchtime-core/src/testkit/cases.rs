@@ -782,12 +782,12 @@ pub async fn hostile_names_round_trip<S: Store + ?Sized>(store: &S) {
             stream(
                 &format!("{}", i + 1),
                 n,
-                Some((&*format!("g{i}"), *n)),
+                Some((&*format!("{}", 9000 + i), *n)),
                 100 + i as u32,
             )
         })
         .collect();
-    let mut with_nul = stream("99", "nul\u{0}byte", Some(("g99", "tab\tgame")), 60);
+    let mut with_nul = stream("99", "nul\u{0}byte", Some(("9099", "tab\tgame")), 60);
     with_nul.streamer.login = "nul\u{0}login".into();
     let mut all = streams;
     all.push(with_nul);
