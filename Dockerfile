@@ -17,10 +17,11 @@ RUN apt-get update \
 COPY --from=build /usr/local/bin/watchtime /usr/local/bin/watchtime
 USER watchtime
 WORKDIR /var/lib/watchtime
-# Defaults for a container: SQLite in the volume unless DATABASE_URL(_FILE) says otherwise,
-# health and metrics on :9000, JSON logs for the collector.
-ENV DATABASE_URL=sqlite:///var/lib/watchtime/watchtime.db \
-    WATCHTIME_LISTEN=0.0.0.0:9000 \
+# Defaults for a container: health and metrics on :9000, JSON logs for the collector. No
+# DATABASE_URL here: it would stand beside a DATABASE_URL_FILE given at run time, which is
+# refused as ambiguous. Without either, the store is sqlite://watchtime.db in the working
+# directory, which is the volume.
+ENV WATCHTIME_LISTEN=0.0.0.0:9000 \
     WATCHTIME_LOG_FORMAT=json
 VOLUME ["/var/lib/watchtime"]
 EXPOSE 9000

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use secrecy::SecretString;
 
 /// Measure hours watched per Twitch streamer and game, post daily rankings, answer mentions.
 #[derive(Debug, Parser)]
@@ -23,14 +24,17 @@ pub struct GlobalArgs {
     pub config: Option<PathBuf>,
 
     /// The store: `sqlite://FILE` (default `sqlite://watchtime.db`) or `postgres://…`; also read
-    /// from the file named by DATABASE_URL_FILE.
+    /// from the file named by DATABASE_URL_FILE. A secret when it holds a password: its value is
+    /// never shown, here or in errors and logs.
     #[arg(
         long = "database",
         global = true,
         env = "DATABASE_URL",
-        value_name = "URL"
+        hide_env_values = true,
+        value_name = "URL",
+        value_parser = secret
     )]
-    pub database_url: Option<String>,
+    pub database_url: Option<SecretString>,
 
     /// IANA time zone of the day boundary and the post time [default: America/Los_Angeles].
     #[arg(long, global = true, env = "WATCHTIME_ZONE")]
@@ -138,6 +142,11 @@ pub struct GlobalArgs {
         hide = true
     )]
     pub now: Option<String>,
+}
+
+/// A flag value that is a secret: kept as a [`SecretString`] from the moment it is parsed.
+fn secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(value))
 }
 
 /// How log lines are written (to standard error).

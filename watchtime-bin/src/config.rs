@@ -1,9 +1,11 @@
 //! Settings: flags, then environment (both through clap), then the TOML file, then defaults.
 
+use std::fmt;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use watchtime_core::{DayCalendar, Settings, SlotLength};
 
@@ -72,11 +74,48 @@ pub struct ApiRoots {
     pub twitter_api: Option<String>,
 }
 
+/// The store's URL. It may hold a password (`user:password@`, `?password=`), so it is kept as a
+/// secret: `Display` and `Debug` show it redacted, and only [`DatabaseUrl::expose`] gives the
+/// whole text, to the store that connects with it.
+#[derive(Clone)]
+pub struct DatabaseUrl(SecretString);
+
+impl DatabaseUrl {
+    /// The URL as given, for connecting. Never print it.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl From<&str> for DatabaseUrl {
+    fn from(url: &str) -> Self {
+        DatabaseUrl(SecretString::from(url))
+    }
+}
+
+impl From<SecretString> for DatabaseUrl {
+    fn from(url: SecretString) -> Self {
+        DatabaseUrl(url)
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&watchtime_postgres::redact_url(self.expose()))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
 /// Everything a command needs to know, resolved.
 #[derive(Debug)]
 pub struct Config {
-    /// The store URL. May hold a password: never print it whole (see [`redact_url`]).
-    pub database_url: String,
+    /// The store URL; prints redacted.
+    pub database_url: DatabaseUrl,
     /// The counting and scheduling rules.
     pub settings: Settings,
     /// Publishers in the order given.
@@ -163,15 +202,18 @@ impl Config {
             ),
             None => None,
         };
-        // A URL with a password is a secret: it may also come from a file (DATABASE_URL_FILE).
-        let database_url = match args.database_url.clone().filter(|u| !u.is_empty()) {
-            Some(url) => url,
-            None => match crate::secrets::optional("DATABASE_URL")? {
-                Some(url) => secrecy::ExposeSecret::expose_secret(&url).to_owned(),
-                None => file
-                    .database_url
-                    .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
-            },
+        // A URL with a password is a secret: it may also come from a file (DATABASE_URL_FILE),
+        // and DATABASE_URL beside DATABASE_URL_FILE is ambiguous, as for every secret. clap has
+        // read DATABASE_URL into the flag's value already, so the environment is checked first.
+        let from_environment = crate::secrets::optional("DATABASE_URL")?;
+        let database_url = match args
+            .database_url
+            .clone()
+            .filter(|u| !u.expose_secret().is_empty())
+            .or(from_environment)
+        {
+            Some(url) => DatabaseUrl::from(url),
+            None => DatabaseUrl::from(file.database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL)),
         };
         Ok(Config {
             database_url,
@@ -202,43 +244,25 @@ fn load_file(path: &Path) -> Result<FileConfig> {
     toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))
 }
 
-/// A database URL safe to print: the password, if any, replaced by `***`.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
-    let redacted = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            if userinfo.contains(':') {
-                format!("{user}:***@{host}")
-            } else {
-                format!("{user}@{host}")
-            }
-        }
-        None => authority.to_owned(),
-    };
-    if rest.contains('/') {
-        format!("{scheme}://{redacted}/{path}")
-    } else {
-        format!("{scheme}://{redacted}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn passwords_never_print() {
-        assert_eq!(
-            redact_url("postgres://bot:s3cret@db.example:5432/watchtime?sslmode=require"),
-            "postgres://bot:***@db.example:5432/watchtime?sslmode=require"
-        );
-        assert_eq!(redact_url("postgres://bot@db/wt"), "postgres://bot@db/wt");
-        assert_eq!(redact_url("sqlite://watchtime.db"), "sqlite://watchtime.db");
-        assert_eq!(redact_url("postgres://u:p@h"), "postgres://u:***@h");
+    fn the_database_url_prints_redacted() {
+        let url =
+            DatabaseUrl::from("postgres://bot:s3cret@db/wt?sslpassword=s3cret&sslmode=require");
+        let want = "postgres://bot:***@db/wt?sslpassword=***&sslmode=require";
+        assert_eq!(url.to_string(), want);
+        assert_eq!(format!("{url:?}"), format!("DatabaseUrl({want})"));
+        let config = Config::resolve(&GlobalArgs {
+            database_url: Some(SecretString::from("postgres://bot:s3cret@db/wt")),
+            ..GlobalArgs::default()
+        })
+        .unwrap();
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("s3cret"), "{debug}");
+        assert!(debug.contains("postgres://bot:***@db/wt"), "{debug}");
     }
 
     #[test]
@@ -258,7 +282,7 @@ mod tests {
             c.settings.calendar.zone(),
             DayCalendar::parse_zone("Europe/Berlin").unwrap()
         );
-        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.database_url.expose(), DEFAULT_DATABASE_URL);
 
         std::fs::write(&path, "zone = \"Europe/Berlin\"\ntpo = 3\n").unwrap();
         let err = format!("{:#}", Config::resolve(&args).unwrap_err());

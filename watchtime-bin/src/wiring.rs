@@ -13,29 +13,30 @@ use watchtime_sqlite::SqliteStore;
 use watchtime_twitch::{HelixConfig, HelixSource};
 use watchtime_twitter::{TwitterClient, TwitterConfig};
 
-use crate::config::{Config, PublisherKind, redact_url};
+use crate::config::{Config, DatabaseUrl, PublisherKind};
 use crate::publish::ConsolePublisher;
 use crate::secrets;
 
 /// Opens the store named by `url`, applying its migrations: `sqlite:…` is the embedded
-/// SQLite store, `postgres://…` or `postgresql://…` the PostgreSQL one.
-pub async fn open_store(url: &str) -> Result<DynStore> {
-    if url.starts_with("sqlite:") {
-        let store = SqliteStore::connect(url)
+/// SQLite store, `postgres://…` or `postgresql://…` the PostgreSQL one. Errors show the URL
+/// redacted.
+pub async fn open_store(url: &DatabaseUrl) -> Result<DynStore> {
+    let raw = url.expose();
+    if raw.starts_with("sqlite:") {
+        let store = SqliteStore::connect(raw)
             .await
-            .with_context(|| format!("cannot open the store {}", redact_url(url)))?;
+            .with_context(|| format!("cannot open the store {url}"))?;
         return Ok(Arc::new(store));
     }
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let store = PostgresStore::connect(url)
+    if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+        let store = PostgresStore::connect(raw)
             .await
-            .with_context(|| format!("cannot open the store {}", redact_url(url)))?;
+            .with_context(|| format!("cannot open the store {url}"))?;
         return Ok(Arc::new(store));
     }
     bail!(
-        "unsupported DATABASE_URL {}: use sqlite://FILE for the embedded store or \
-         postgres://USER@HOST/DATABASE for PostgreSQL",
-        redact_url(url)
+        "unsupported DATABASE_URL {url}: use sqlite://FILE for the embedded store or \
+         postgres://USER@HOST/DATABASE for PostgreSQL"
     )
 }
 
@@ -129,7 +130,8 @@ async fn mastodon() -> Result<MastodonClient> {
     let base = secrets::required("MASTODON_BASE_URL", purpose)?;
     let token = secrets::required("MASTODON_ACCESS_TOKEN", purpose)?;
     let base = secrecy::ExposeSecret::expose_secret(&base).to_owned();
-    MastodonClient::connect(MastodonConfig::new(base.clone(), token))
+    // The client's errors name the instance's host; the URL itself is a secret.
+    MastodonClient::connect(MastodonConfig::new(base, token))
         .await
-        .with_context(|| format!("cannot connect to the Mastodon instance {base}"))
+        .context("cannot connect to the Mastodon instance of MASTODON_BASE_URL")
 }

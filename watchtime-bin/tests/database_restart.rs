@@ -99,7 +99,7 @@ async fn the_daemon_rides_out_a_database_restart() {
     let end = settings.post_time(day) + Duration::hours(1);
 
     let clock = Arc::new(ManualClock::new(start));
-    let store = open_store(database.url()).await.unwrap();
+    let store = open_store(&database.url().into()).await.unwrap();
     let publisher = Arc::new(RecordingPublisher::new(
         "dedup",
         Redelivery::Deduplicated {

@@ -2,12 +2,12 @@
 
 use anyhow::Result;
 
-use crate::config::{Config, redact_url};
+use crate::config::Config;
 use crate::wiring::open_store;
 
 pub async fn run(config: &Config) -> Result<()> {
     // Opening a store applies its pending migrations.
     open_store(&config.database_url).await?;
-    println!("{} is migrated and ready", redact_url(&config.database_url));
+    outln!("{} is migrated and ready", config.database_url);
     Ok(())
 }

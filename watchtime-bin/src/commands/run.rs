@@ -8,7 +8,7 @@ use tokio::sync::watch;
 use watchtime_core::DynTwitchSource;
 
 use crate::cli::RunArgs;
-use crate::config::{Config, redact_url};
+use crate::config::Config;
 use crate::daemon::{Daemon, Health, Metrics, Timer, WallTimer, serve};
 use crate::wiring::{open_store, platforms, twitch_source};
 
@@ -35,7 +35,7 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
         let _ = stop.send(true);
     });
     tracing::info!(
-        store = %redact_url(&config.database_url),
+        store = %config.database_url,
         publishers = ?platforms.iter().map(|p| p.publisher.platform().to_owned()).collect::<Vec<_>>(),
         "starting"
     );
