@@ -1,7 +1,13 @@
 //! The `watchtime` binary as a library, so its commands can be tested in-process.
 //!
 //! `main.rs` only calls [`main`]; each command lives in `commands/`, the simulator behind
-//! `demo` in `sim/`, and adapter choice in `wiring.rs`.
+//! `demo` in `sim/`, and adapter choice in `wiring.rs`. Output goes through [`output`], so a
+//! closed pipe ends the process quietly.
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+#[macro_use]
+pub mod output;
 
 pub mod cli;
 pub mod commands;
@@ -16,6 +22,7 @@ pub mod wiring;
 use std::process::ExitCode;
 
 use clap::Parser;
+use watchtime_core::ErrorChain;
 
 /// Parses the command line, runs the command, and turns errors into a message and exit code 1.
 pub fn main() -> ExitCode {
@@ -23,7 +30,7 @@ pub fn main() -> ExitCode {
     let config = match config::Config::resolve(&cli.global) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            errln!("error: {}", ErrorChain(e.as_ref()));
             return ExitCode::from(2);
         }
     };
@@ -35,14 +42,15 @@ pub fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            errln!("error: cannot start the async runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(commands::run(cli.command, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Each layer says its own part once; see watchtime_core::ErrorChain.
+            errln!("error: {}", ErrorChain(e.as_ref()));
             ExitCode::FAILURE
         }
     }

@@ -30,13 +30,17 @@ pub async fn run(config: &Config) -> Result<()> {
         )
         .await
         {
-            Ok(round) => println!(
+            Ok(round) => outln!(
                 "{name}: {} mentions read, {} answered, {} how-to replies, {} skipped, {} unfinished",
-                round.seen, round.answered, round.how_tos, round.skipped, round.unfinished
+                round.seen,
+                round.answered,
+                round.how_tos,
+                round.skipped,
+                round.unfinished
             ),
             Err(e) => {
                 failed += 1;
-                eprintln!("{name}: {e:#}");
+                errln!("{name}: {}", watchtime_core::ErrorChain(&e));
             }
         }
     }

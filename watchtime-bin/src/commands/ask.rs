@@ -13,6 +13,6 @@ pub async fn run(config: &Config, args: &AskArgs) -> Result<()> {
     let question = args.query.join(" ");
     let answer =
         bot::answer_text(store.as_ref(), &config.settings, &question, config.now()).await?;
-    println!("{}", reply_text(&answer, "", &TextLimit::X));
+    outln!("{}", reply_text(&answer, "", &TextLimit::X));
     Ok(())
 }

@@ -17,9 +17,11 @@ pub async fn run(config: &Config, args: &CloseDayArgs) -> Result<()> {
     };
     let status = bot::close_day(store.as_ref(), &config.settings, day, now).await?;
     let totals = store.day_totals(day).await?.len();
-    println!(
+    outln!(
         "closed {day}: {} of {} snapshots ({} incomplete), {totals} streamer-game totals",
-        status.slots_observed, status.slots_expected, status.slots_incomplete
+        status.slots_observed,
+        status.slots_expected,
+        status.slots_incomplete
     );
     Ok(())
 }

@@ -26,14 +26,14 @@ pub async fn run(config: &Config, args: &PostArgs) -> Result<()> {
             for (kind, text) in bot::post_texts(&rankings, publisher.as_ref()) {
                 let limit = publisher.text_limit();
                 match text {
-                    Some(text) => println!(
+                    Some(text) => outln!(
                         "── {} · {kind} · dry run ({}/{} {}) ──\n{text}\n",
                         publisher.platform(),
                         limit.count(&text),
                         limit.max,
                         limit.rule.unit_name()
                     ),
-                    None => println!(
+                    None => outln!(
                         "── {} · {kind} · nothing to post ──\n",
                         publisher.platform()
                     ),
@@ -43,7 +43,7 @@ pub async fn run(config: &Config, args: &PostArgs) -> Result<()> {
         }
         if args.release_held {
             for kind in bot::release_held(store.as_ref(), publisher.platform(), day, now).await? {
-                eprintln!(
+                errln!(
                     "{} {day} {kind}: released; sending it again",
                     publisher.platform()
                 );
@@ -78,7 +78,7 @@ pub async fn run(config: &Config, args: &PostArgs) -> Result<()> {
                 }
                 PostOutcome::NothingToSay => "nothing to post".into(),
             };
-            eprintln!("{} {day} {kind}: {line}", publisher.platform());
+            errln!("{} {day} {kind}: {line}", publisher.platform());
         }
     }
     if failures > 0 {

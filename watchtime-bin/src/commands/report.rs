@@ -123,7 +123,7 @@ pub async fn run(config: &Config, args: &ReportArgs) -> Result<()> {
         report.streamers = entries(rank(Subject::TopStreamers).await?);
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print_tables(&report, &range);
     }
@@ -149,17 +149,25 @@ async fn find(store: &dyn Store, kind: Kind, name: &str) -> Result<NameRecord> {
 }
 
 fn print_tables(report: &Report, range: &DayRange) {
-    let coverage = if report.days_not_closed > 0 {
-        format!(
-            "{} of {} snapshots; {} day(s) not closed",
-            report.slots_observed, report.slots_expected, report.days_not_closed
-        )
-    } else {
-        format!(
-            "{} of {} snapshots",
-            report.slots_observed, report.slots_expected
-        )
-    };
+    let mut coverage = format!(
+        "{} of {} snapshots",
+        report.slots_observed, report.slots_expected
+    );
+    if report.slots_incomplete > 0 {
+        coverage.push_str(&format!(", {} incomplete", report.slots_incomplete));
+    }
+    // Over days not closed, the count covers only the closed ones: say how many those are.
+    let days = range.len();
+    match (report.days_not_closed, days) {
+        (0, _) => {}
+        (_, 1) => coverage = "not closed yet".to_owned(),
+        (open, _) => {
+            coverage = format!(
+                "data for {} of {days} days: {coverage}",
+                days - open.min(days)
+            )
+        }
+    }
     let sections = [
         (
             report.games.as_ref(),
@@ -175,15 +183,19 @@ fn print_tables(report: &Report, range: &DayRange) {
     for (list, title, of) in sections {
         let Some(list) = list else { continue };
         match of {
-            Some(name) => println!("{title} of {name}, {range} ({coverage})"),
-            None => println!("Top {}, {range} ({coverage})", title.to_lowercase()),
+            Some(name) => outln!("{title} of {name}, {range} ({coverage})"),
+            None => outln!("Top {}, {range} ({coverage})", title.to_lowercase()),
         }
-        println!(
+        outln!(
             "{:>3}  {:<32}  {:>9}  {:>10}  {:>9}",
-            "#", "Name", "Watched", "Airtime h", "Peak"
+            "#",
+            "Name",
+            "Watched",
+            "Airtime h",
+            "Peak"
         );
         for e in list {
-            println!(
+            outln!(
                 "{:>3}  {:<32}  {:>9}  {:>10.1}  {:>9}",
                 e.rank,
                 shorten(&e.name, 32),
@@ -193,8 +205,8 @@ fn print_tables(report: &Report, range: &DayRange) {
             );
         }
         if list.is_empty() {
-            println!("     (no data)");
+            outln!("     (no data)");
         }
-        println!();
+        outln!();
     }
 }

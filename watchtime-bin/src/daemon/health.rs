@@ -59,7 +59,7 @@ pub async fn serve(
             .with_graceful_shutdown(stop)
             .await
         {
-            tracing::error!(error = %e, "the health server stopped");
+            tracing::error!(error = %watchtime_core::ErrorChain(&e), "the health server stopped");
         }
     });
     Ok(bound)

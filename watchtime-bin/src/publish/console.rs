@@ -1,6 +1,5 @@
 //! The console publisher: prints posts and replies instead of sending them.
 
-use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
@@ -25,22 +24,17 @@ impl ConsolePublisher {
         }
     }
 
+    /// Prints one post. A closed pipe ends the process here, as it would a Unix tool (see
+    /// [`crate::output`]); the outbox then holds the claim, and the next run prints it again.
     fn print(&self, heading: &str, text: &str) -> Result<Delivery, PublishError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let mut out = std::io::stdout().lock();
         let length = self.limit.count(text);
         let frame = format!(
             "── {heading} ({length}/{} {}) ",
             self.limit.max,
             self.limit.rule.unit_name()
         );
-        writeln!(out, "{frame:─<72}\n{text}\n").map_err(|e| {
-            PublishError::NotSent(watchtime_core::Error::Backend {
-                service: "console",
-                message: format!("cannot write to standard output: {e}"),
-                source: None,
-            })
-        })?;
+        outln!("{frame:─<72}\n{text}\n");
         Ok(Delivery::Posted(format!("console-{id}")))
     }
 }
