@@ -2,11 +2,11 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod exe;
+mod support;
 
 use std::path::{Path, PathBuf};
 
-use exe::{simulated_day, text, watchtime};
+use support::{simulated_day, text, watchtime};
 
 /// A day of simulated snapshots (2026-11-25, 48 slots) as JSON Lines, with one corrupt line.
 fn snapshot_file(dir: &Path) -> PathBuf {
@@ -90,7 +90,8 @@ fn import_reports_a_corrupt_line_and_loads_the_rest() {
     );
     // Importing again replaces the slots instead of counting them twice.
     let before = watchtime(dir.path(), None, &["report", "2026-11-25", "--json"]);
-    watchtime(
+    assert!(before.status.success(), "{}", text(&before.stderr));
+    let again = watchtime(
         dir.path(),
         None,
         &[
@@ -100,7 +101,16 @@ fn import_reports_a_corrupt_line_and_loads_the_rest() {
             file.to_str().unwrap(),
         ],
     );
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stdout).contains("imported 48 snapshots"),
+        "{}",
+        text(&again.stdout)
+    );
     let after = watchtime(dir.path(), None, &["report", "2026-11-25", "--json"]);
+    assert!(after.status.success(), "{}", text(&after.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&after.stdout).unwrap();
+    assert_eq!(report["slots_observed"], 48, "{report}");
     assert_eq!(text(&before.stdout), text(&after.stdout));
 }
 
@@ -290,4 +300,67 @@ fn bad_configuration_is_a_clear_error() {
         "{}",
         text(&out.stderr)
     );
+}
+
+/// Dates no sweep can have (year 1, 1969, 9999) are bad lines, and ids Twitch never sends drop
+/// their stream; the good lines and streams still load, and no impossible day is closed.
+#[test]
+fn import_refuses_impossible_dates_and_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let stream = |user_id: &str, game_id: &str| {
+        serde_json::json!({"user_id": user_id, "user_login": "a", "user_name": "A",
+            "game_id": game_id, "game_name": "Chess", "viewer_count": 500})
+    };
+    let line = |taken_at: &str, streams: Vec<serde_json::Value>| {
+        serde_json::json!({"taken_at": taken_at, "complete": true, "streams": streams}).to_string()
+    };
+    let lines = [
+        line("2026-11-25T17:00:05Z", vec![stream("1", "743")]),
+        line("0001-01-01T00:00:00Z", vec![stream("1", "743")]),
+        line("1969-12-31T23:59:59Z", vec![stream("1", "743")]),
+        line("9999-12-31T23:59:59Z", vec![stream("1", "743")]),
+        line(
+            "2026-11-25T17:30:05Z",
+            vec![
+                stream("1", "743"),
+                stream("2\u{202E}", "743"),
+                stream("3\u{0}", "743"),
+                stream("4", "x"),
+            ],
+        ),
+    ];
+    let path = dir.path().join("snapshots.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let out = watchtime(
+        dir.path(),
+        None,
+        &[
+            "--now",
+            "2026-11-27T00:00:00Z",
+            "import",
+            path.to_str().unwrap(),
+        ],
+    );
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    for want in [
+        "snapshots.jsonl:2: skipped: invalid input: taken_at 0001-01-01T00:00:00+00:00 is before 2011, when Twitch began",
+        "snapshots.jsonl:3: skipped: invalid input: taken_at 1969-12-31T23:59:59+00:00 is before 2011",
+        "snapshots.jsonl:4: skipped: invalid input: taken_at 9999-12-31T23:59:59+00:00 is more than a day after now",
+        "snapshots.jsonl:5: 3 stream(s) dropped: a user_id or game_id that is not a Twitch id",
+    ] {
+        assert!(stderr.contains(want), "{want:?} missing from:\n{stderr}");
+    }
+    assert!(
+        stdout.starts_with(
+            "imported 2 snapshots (2 streams kept, 0 at or below 50 viewers, 0 duplicates dropped, \
+             3 with a malformed id dropped); 3 bad lines skipped"
+        ),
+        "{stdout}"
+    );
+    let closed: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("closed "))
+        .collect();
+    assert_eq!(closed, ["closed 2026-11-25: 2 of 48 snapshots"], "{stdout}");
 }

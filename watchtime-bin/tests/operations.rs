@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -125,10 +127,8 @@ async fn healthz_and_metrics_over_http() {
 async fn sigterm_stops_the_daemon_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let fake = HelixFake::start().await.with_streams(300, 100);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_watchtime"))
+    let mut child = support::command(dir.path())
         .args(["run", "--listen", "127.0.0.1:0"])
-        .current_dir(dir.path())
-        .env_remove("DATABASE_URL")
         .env("WATCHTIME_PUBLISHER", "console")
         .env("TWITCH_CLIENT_ID", HelixFake::CLIENT_ID)
         .env("TWITCH_CLIENT_SECRET", HelixFake::CLIENT_SECRET)

@@ -532,3 +532,60 @@ async fn an_unknown_x_post_is_held_after_the_duplicate_window() {
     );
     assert_eq!((x.count(Route::Tweets).await, x.posts().len()), (3, 3));
 }
+
+/// Two `post` runs at once on one SQLite file (a cron job beside the daemon, or twice by hand):
+/// both end well, each post goes out once, and every line says what happened. The loser of a
+/// race waits for the winner's write instead of failing with "database is locked".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_runs_at_once_send_each_post_once() {
+    const TRIALS: usize = 8;
+    let both = &[("WATCHTIME_PUBLISHER", "mastodon,discord")];
+    for trial in 0..TRIALS {
+        let mut site = Site::new();
+        let m = MastodonFake::start().await;
+        let d = DiscordFake::start().await;
+        site.mastodon(&m);
+        site.discord(&d);
+        let mut first = site.command(both, &["post", DAY]);
+        let mut second = site.command(both, &["post", DAY]);
+        let (a, b) = tokio::task::spawn_blocking(move || {
+            let a = first
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let b = second
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            (
+                support::Run::from(a.wait_with_output().unwrap()),
+                support::Run::from(b.wait_with_output().unwrap()),
+            )
+        })
+        .await
+        .unwrap();
+        for run in [&a, &b] {
+            assert_eq!(run.code, Some(0), "trial {trial}: {run:#?}");
+            assert!(!run.stderr.contains("locked"), "trial {trial}: {run:#?}");
+            for platform in ["mastodon", "discord"] {
+                for kind in KINDS {
+                    let outcome = run.outcome(platform, kind);
+                    assert!(
+                        outcome.starts_with("sent (id ")
+                            || outcome == "already sent earlier; nothing sent"
+                            || outcome.starts_with("held: an earlier attempt"),
+                        "trial {trial}: {platform} {kind}: {outcome}"
+                    );
+                }
+            }
+        }
+        assert_eq!(m.created().len(), 3, "trial {trial}: {a:#?}\n{b:#?}");
+        assert_eq!(d.messages().len(), 3, "trial {trial}: {a:#?}\n{b:#?}");
+        for kind in KINDS {
+            let entry = site.post_entry("discord", kind).await.unwrap();
+            assert_eq!(entry.state, OutboxState::Sent, "trial {trial}: {kind}");
+        }
+    }
+}

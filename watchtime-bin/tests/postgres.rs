@@ -4,11 +4,11 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod exe;
+mod support;
 
 use std::path::{Path, PathBuf};
 
-use exe::{simulated_day, text, watchtime};
+use support::{simulated_day, text, watchtime};
 use watchtime_postgres::testkit::TestDatabase;
 
 /// A day of simulated snapshots (2026-11-25, 48 slots) as JSON Lines.
