@@ -103,7 +103,8 @@ async fn healthz_and_metrics_over_http() {
         "watchtime_streams_last_snapshot ",
         "watchtime_sweep_seconds_last ",
         "watchtime_last_success_timestamp_seconds{step=\"collect\"} ",
-        "# TYPE watchtime_posts_total counter",
+        "watchtime_sweep_seconds_count 1\n",
+        "# TYPE watchtime_sweep_seconds histogram",
     ] {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }

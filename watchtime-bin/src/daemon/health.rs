@@ -93,10 +93,7 @@ async fn healthz(State(h): State<Health>) -> Response {
 async fn metrics(State(h): State<Health>) -> Response {
     (
         StatusCode::OK,
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
+        [(header::CONTENT_TYPE, super::metrics::CONTENT_TYPE)],
         h.metrics.render(),
     )
         .into_response()

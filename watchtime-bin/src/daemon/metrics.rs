@@ -1,110 +1,125 @@
-//! What the daemon has done, for `/metrics` (Prometheus text format) and `/healthz`.
+//! What the daemon has done, for `/metrics` (the Prometheus text format, by the Prometheus
+//! project's `prometheus-client`) and `/healthz`.
+//!
+//! Each metric is one line of the [`metrics!`] table below: its doc comment is its help text,
+//! its type says counter, gauge or histogram (and the labels), its string is its name. Counters
+//! get the `_total` suffix from the encoder; a histogram gives `_sum`, `_count` and `_bucket`.
+//! A labelled family appears once it has a sample (a platform's first post, a step's first run).
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
 
 use chrono::{DateTime, Utc};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
 
-/// Counters, gauges and last-success times, shared by the daemon and the health server.
-#[derive(Debug, Default)]
-pub struct Metrics {
-    values: Mutex<BTreeMap<(&'static str, String), f64>>,
-    last_snapshot: Mutex<Option<DateTime<Utc>>>,
+/// Whether a snapshot read every page.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct Complete {
+    /// `true` or `false`.
+    pub complete: bool,
 }
 
-/// Help text and type of each metric, in output order.
-const FAMILIES: &[(&str, &str, &str)] = &[
-    (
-        "watchtime_snapshots_total",
-        "counter",
-        "Snapshots stored, by completeness.",
-    ),
-    (
-        "watchtime_snapshot_failures_total",
-        "counter",
-        "Sweeps or stores that failed.",
-    ),
-    (
-        "watchtime_slots_skipped_total",
-        "counter",
-        "Slots left without a snapshot because a sweep overran or failed.",
-    ),
-    (
-        "watchtime_streams_last_snapshot",
-        "gauge",
-        "Streams kept in the last snapshot.",
-    ),
-    (
-        "watchtime_streams_per_snapshot_sum",
-        "counter",
-        "Streams kept over all snapshots (divide by the count for the mean).",
-    ),
-    (
-        "watchtime_sweep_seconds_last",
-        "gauge",
-        "Duration of the last sweep and store.",
-    ),
-    (
-        "watchtime_sweep_seconds_sum",
-        "counter",
-        "Seconds spent sweeping and storing.",
-    ),
-    ("watchtime_days_closed_total", "counter", "Days rolled up."),
-    (
-        "watchtime_posts_total",
-        "counter",
-        "Daily posts by platform and outcome.",
-    ),
-    (
-        "watchtime_replies_total",
-        "counter",
-        "Replies sent, by platform.",
-    ),
-    (
-        "watchtime_mentions_seen_total",
-        "counter",
-        "Mentions read, by platform.",
-    ),
-    (
-        "watchtime_step_failures_total",
-        "counter",
-        "Failed steps, by step.",
-    ),
-    (
-        "watchtime_last_success_timestamp_seconds",
-        "gauge",
-        "When each step last succeeded (Unix seconds).",
-    ),
-];
+/// A publishing platform.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct Platform {
+    /// As the publisher names itself (`mastodon`, `twitter`, …).
+    pub platform: String,
+}
+
+/// A daily post's platform and outcome.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct Post {
+    /// As the publisher names itself.
+    pub platform: String,
+    /// `sent`, `already_sent`, `held`, `failed`, `uncertain` or `nothing_to_say`.
+    pub outcome: &'static str,
+}
+
+/// A step of the daemon.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct Step {
+    /// `collect`, `close`, `post` or `answer`.
+    pub step: &'static str,
+}
+
+/// A float gauge (seconds).
+pub type SecondsGauge = Gauge<f64, AtomicU64>;
+
+/// Declares [`Metrics`]: one line per metric, `field: Type = "name" [=> initial value]`.
+macro_rules! metrics {
+    ($( #[doc = $help:literal] $field:ident: $kind:ty = $name:literal $(=> $init:expr)?; )*) => {
+        /// Counters, gauges and histograms, shared by the daemon and the health server. Every
+        /// metric is registered once, here, so `/metrics` lists each one from the start.
+        #[derive(Debug)]
+        pub struct Metrics {
+            registry: Registry,
+            last_snapshot: Mutex<Option<DateTime<Utc>>>,
+            $( #[doc = $help] pub $field: $kind, )*
+        }
+
+        impl Default for Metrics {
+            fn default() -> Self {
+                let mut registry = Registry::default();
+                $(
+                    let $field: $kind = metrics!(@init $($init)?);
+                    // The encoder ends the help with a period itself.
+                    registry.register($name, $help.trim().trim_end_matches('.'), $field.clone());
+                )*
+                Metrics { registry, last_snapshot: Mutex::new(None), $($field,)* }
+            }
+        }
+    };
+    (@init) => { Default::default() };
+    (@init $init:expr) => { $init };
+}
+
+metrics! {
+    /// Snapshots stored, by completeness.
+    snapshots: Family<Complete, Counter> = "watchtime_snapshots";
+    /// Sweeps or stores that failed.
+    snapshot_failures: Counter = "watchtime_snapshot_failures";
+    /// Slots left without a snapshot because a sweep overran or failed.
+    slots_skipped: Counter = "watchtime_slots_skipped";
+    /// Streams kept in the last snapshot.
+    streams_last_snapshot: Gauge = "watchtime_streams_last_snapshot";
+    /// Streams kept per snapshot.
+    streams_per_snapshot: Histogram = "watchtime_streams_per_snapshot"
+        => Histogram::new(exponential_buckets(250.0, 2.0, 8));
+    /// Duration of the last sweep and store.
+    sweep_seconds_last: SecondsGauge = "watchtime_sweep_seconds_last";
+    /// Seconds spent sweeping and storing, per snapshot.
+    sweep_seconds: Histogram = "watchtime_sweep_seconds"
+        => Histogram::new(exponential_buckets(0.5, 2.0, 10));
+    /// Days rolled up.
+    days_closed: Counter = "watchtime_days_closed";
+    /// Daily posts by platform and outcome.
+    posts: Family<Post, Counter> = "watchtime_posts";
+    /// Replies sent, by platform.
+    replies: Family<Platform, Counter> = "watchtime_replies";
+    /// Mentions read, by platform.
+    mentions_seen: Family<Platform, Counter> = "watchtime_mentions_seen";
+    /// Failed steps, by step.
+    step_failures: Family<Step, Counter> = "watchtime_step_failures";
+    /// When each step last succeeded (Unix seconds).
+    last_success: Family<Step, Gauge> = "watchtime_last_success_timestamp_seconds";
+}
 
 impl Metrics {
-    /// Adds `by` to a counter.
-    pub fn add(&self, name: &'static str, labels: &str, by: f64) {
-        *self.lock().entry((name, labels.to_owned())).or_default() += by;
-    }
-
-    /// Sets a gauge.
-    pub fn set(&self, name: &'static str, labels: &str, value: f64) {
-        self.lock().insert((name, labels.to_owned()), value);
-    }
-
     /// Records that `step` succeeded at `at`.
-    pub fn success(&self, step: &str, at: DateTime<Utc>) {
-        self.set(
-            "watchtime_last_success_timestamp_seconds",
-            &format!("step=\"{step}\""),
-            at.timestamp() as f64,
-        );
+    pub fn success(&self, step: &'static str, at: DateTime<Utc>) {
+        self.last_success
+            .get_or_create(&Step { step })
+            .set(at.timestamp());
     }
 
     /// Records that `step` failed.
-    pub fn failure(&self, step: &str) {
-        self.add(
-            "watchtime_step_failures_total",
-            &format!("step=\"{step}\""),
-            1.0,
-        );
+    pub fn failure(&self, step: &'static str) {
+        self.step_failures.get_or_create(&Step { step }).inc();
     }
 
     /// Records the `taken_at` of the newest stored snapshot.
@@ -120,37 +135,17 @@ impl Metrics {
         *self.last_snapshot.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The Prometheus text exposition of every metric.
+    /// The Prometheus text exposition (format 0.0.4) of every metric.
     pub fn render(&self) -> String {
-        let values = self.lock();
         let mut out = String::new();
-        for (name, kind, help) in FAMILIES {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-            for ((n, labels), v) in values.iter() {
-                if n == name {
-                    if labels.is_empty() {
-                        let _ = writeln!(out, "{name} {v}");
-                    } else {
-                        let _ = writeln!(out, "{name}{{{labels}}} {v}");
-                    }
-                }
-            }
-        }
+        // Writing to a String cannot fail.
+        let _ = prometheus_client::encoding::prometheus_text::encode(&mut out, &self.registry);
         out
     }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<(&'static str, String), f64>> {
-        self.values.lock().unwrap_or_else(|e| e.into_inner())
-    }
 }
 
-/// A label value escaped for the text format.
-pub fn label(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
-}
+/// The `Content-Type` of [`Metrics::render`].
+pub const CONTENT_TYPE: &str = prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
 
 #[cfg(test)]
 mod tests {
@@ -159,17 +154,31 @@ mod tests {
     #[test]
     fn text_format() {
         let m = Metrics::default();
-        m.add("watchtime_snapshots_total", "complete=\"true\"", 1.0);
-        m.add("watchtime_snapshots_total", "complete=\"true\"", 1.0);
-        m.set("watchtime_streams_last_snapshot", "", 4812.0);
-        m.add(
-            "watchtime_posts_total",
-            &format!("platform=\"{}\",outcome=\"sent\"", label("x\"y")),
-            3.0,
-        );
+        let complete = Complete { complete: true };
+        m.snapshots.get_or_create(&complete).inc();
+        m.snapshots.get_or_create(&complete).inc();
+        m.streams_last_snapshot.set(4812);
+        m.sweep_seconds.observe(1.5);
+        m.posts
+            .get_or_create(&Post {
+                platform: "x\"y\nz".into(),
+                outcome: "sent",
+            })
+            .inc_by(3);
+        m.success("collect", "2026-11-26T20:00:00Z".parse().unwrap());
         let text = m.render();
-        assert!(text.contains("# TYPE watchtime_snapshots_total counter\nwatchtime_snapshots_total{complete=\"true\"} 2\n"), "{text}");
-        assert!(text.contains("watchtime_streams_last_snapshot 4812\n"));
-        assert!(text.contains("watchtime_posts_total{platform=\"x\\\"y\",outcome=\"sent\"} 3\n"));
+        // A family without a sample yet prints nothing, not even its type.
+        assert!(!text.contains("watchtime_replies_total"), "{text}");
+        for want in [
+            "# HELP watchtime_snapshots_total Snapshots stored, by completeness.\n",
+            "# TYPE watchtime_snapshots_total counter\nwatchtime_snapshots_total{complete=\"true\"} 2\n",
+            "watchtime_streams_last_snapshot 4812\n",
+            "watchtime_sweep_seconds_sum 1.5\n",
+            "watchtime_sweep_seconds_count 1\n",
+            "watchtime_posts_total{platform=\"x\\\"y\\nz\",outcome=\"sent\"} 3\n",
+            "watchtime_last_success_timestamp_seconds{step=\"collect\"} 1795723200\n",
+        ] {
+            assert!(text.contains(want), "{want:?} missing from:\n{text}");
+        }
     }
 }

@@ -8,7 +8,7 @@ use watchtime_core::bot::{self, PostOutcome};
 use watchtime_core::schedule::Schedule;
 use watchtime_core::{DayRange, Error, ErrorChain};
 
-use super::metrics::label;
+use super::metrics::{Complete, Platform, Post};
 use super::{Daemon, Due, Plan, backoff};
 
 impl Daemon {
@@ -20,7 +20,7 @@ impl Daemon {
         let now = self.timer.now();
         if now >= length.end_of(slot) {
             tracing::warn!(step = "collect", %slot, "the slot passed before its snapshot could start; skipping it");
-            self.metrics.add("watchtime_slots_skipped_total", "", 1.0);
+            self.metrics.slots_skipped.inc();
             let next = length.slot_of(now);
             plan.collect = Due::new(now, next);
             return;
@@ -49,24 +49,12 @@ impl Daemon {
                     seconds,
                     "snapshot stored"
                 );
-                self.metrics.add(
-                    "watchtime_snapshots_total",
-                    &format!("complete=\"{complete}\""),
-                    1.0,
-                );
-                self.metrics.set(
-                    "watchtime_streams_last_snapshot",
-                    "",
-                    f64::from(info.streams),
-                );
-                self.metrics.add(
-                    "watchtime_streams_per_snapshot_sum",
-                    "",
-                    f64::from(info.streams),
-                );
-                self.metrics
-                    .set("watchtime_sweep_seconds_last", "", seconds);
-                self.metrics.add("watchtime_sweep_seconds_sum", "", seconds);
+                let m = &self.metrics;
+                m.snapshots.get_or_create(&Complete { complete }).inc();
+                m.streams_last_snapshot.set(i64::from(info.streams));
+                m.streams_per_snapshot.observe(f64::from(info.streams));
+                m.sweep_seconds_last.set(seconds);
+                m.sweep_seconds.observe(seconds);
                 self.metrics.snapshot_taken(info.taken_at);
                 let end = self.timer.now();
                 self.metrics.success("collect", end);
@@ -75,14 +63,12 @@ impl Daemon {
                 if next > expected {
                     let skipped = (next.unix() - expected.unix()) / length.seconds();
                     tracing::warn!(step = "collect", %slot, skipped, "the sweep outlasted its slot; skipping the next snapshot");
-                    self.metrics
-                        .add("watchtime_slots_skipped_total", "", skipped as f64);
+                    self.metrics.slots_skipped.inc_by(skipped.unsigned_abs());
                 }
                 plan.collect = Due::new(next.start(), next);
             }
             Err(e) => {
-                self.metrics
-                    .add("watchtime_snapshot_failures_total", "", 1.0);
+                self.metrics.snapshot_failures.inc();
                 self.metrics.failure("collect");
                 let attempt = plan.collect.attempt + 1;
                 let retry_at = self.timer.now()
@@ -97,7 +83,7 @@ impl Daemon {
                 } else {
                     let next = length.first_slot_from(self.timer.now());
                     tracing::error!(step = "collect", %slot, attempt, error = %ErrorChain(&e), "snapshot failed; the slot stays empty");
-                    self.metrics.add("watchtime_slots_skipped_total", "", 1.0);
+                    self.metrics.slots_skipped.inc();
                     plan.collect = Due::new(next.start(), next);
                 }
             }
@@ -121,8 +107,7 @@ impl Daemon {
                         "day closed"
                     );
                 }
-                self.metrics
-                    .add("watchtime_days_closed_total", "", closed.len() as f64);
+                self.metrics.days_closed.inc_by(closed.len() as u64);
                 self.metrics.success("close", now);
                 let next = bot::last_closable_day(&self.settings, now).next();
                 plan.close = Due::new(Schedule::new(self.settings).close_at(next), ());
@@ -202,11 +187,11 @@ impl Daemon {
                                 "an earlier attempt may have gone out and this platform would post a duplicate; held for an operator"
                             );
                         }
-                        self.metrics.add(
-                            "watchtime_posts_total",
-                            &format!("platform=\"{}\",outcome=\"{word}\"", label(&name)),
-                            1.0,
-                        );
+                        let post = Post {
+                            platform: name.clone(),
+                            outcome: word,
+                        };
+                        self.metrics.posts.get_or_create(&post).inc();
                         tracing::info!(step = "post", %day, platform = %name, %kind, outcome = word, seconds = started.elapsed().as_secs_f64(), "post");
                     }
                     if settled {
@@ -295,17 +280,16 @@ impl Daemon {
                             seconds = started.elapsed().as_secs_f64(), "mentions handled"
                         );
                     }
-                    let platform_label = format!("platform=\"{}\"", label(&name));
-                    self.metrics.add(
-                        "watchtime_mentions_seen_total",
-                        &platform_label,
-                        f64::from(round.seen),
-                    );
-                    self.metrics.add(
-                        "watchtime_replies_total",
-                        &platform_label,
-                        f64::from(round.answered + round.how_tos),
-                    );
+                    let platform = Platform {
+                        platform: name.clone(),
+                    };
+                    let m = &self.metrics;
+                    m.mentions_seen
+                        .get_or_create(&platform)
+                        .inc_by(u64::from(round.seen));
+                    m.replies
+                        .get_or_create(&platform)
+                        .inc_by(u64::from(round.answered + round.how_tos));
                 }
                 Err(e) => {
                     failed = true;
