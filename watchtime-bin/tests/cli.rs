@@ -200,6 +200,19 @@ fn report_json_has_the_documented_shape() {
         (r["slots_observed"].as_u64(), r["days_not_closed"].as_u64()),
         (Some(48), Some(1))
     );
+    // The table says the 48 snapshots are those of the one closed day of two.
+    let out = watchtime(
+        dir.path(),
+        None,
+        &["report", "--from", "2026-11-24", "--to", "2026-11-25"],
+    );
+    assert!(
+        text(&out.stdout).starts_with(
+            "Top games, 2026-11-24 to 2026-11-25 (data for 1 of 2 days: 48 of 48 snapshots)"
+        ),
+        "{}",
+        text(&out.stdout)
+    );
 
     let out = watchtime(
         dir.path(),
