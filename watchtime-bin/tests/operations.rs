@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
@@ -141,29 +140,18 @@ async fn sigterm_stops_the_daemon_cleanly() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stderr = child.stderr.take().unwrap();
     let pid = child.id();
     // Wait (in a blocking thread, while the fake serves here) for the first snapshot's log line.
     let lines = tokio::task::spawn_blocking(move || {
-        let mut seen = Vec::new();
-        for line in BufReader::new(stderr).lines() {
-            let line = line.unwrap();
-            let done = line.contains("snapshot stored");
-            seen.push(line);
-            if done {
-                let status = Command::new("kill")
-                    .args(["-TERM", &pid.to_string()])
-                    .status()
-                    .unwrap();
-                assert!(status.success());
-                let started = Instant::now();
-                let exit = child.wait().unwrap();
-                return (seen, exit, started.elapsed());
-            }
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("the daemon ended before its first snapshot: {seen:#?}");
+        let seen = support::stderr_until(&mut child, "snapshot stored");
+        let status = Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let started = Instant::now();
+        let exit = child.wait().unwrap();
+        (seen, exit, started.elapsed())
     })
     .await
     .unwrap();

@@ -5,7 +5,6 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
 use support::{Run, command};
@@ -112,17 +111,8 @@ async fn a_password_parameter_is_redacted_in_errors_and_logs() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stderr = child.stderr.take().unwrap();
     let log = tokio::task::spawn_blocking(move || {
-        let mut seen = Vec::new();
-        for line in BufReader::new(stderr).lines() {
-            let line = line.unwrap();
-            let done = line.contains("starting");
-            seen.push(line);
-            if done {
-                break;
-            }
-        }
+        let seen = support::stderr_until(&mut child, "starting");
         child.kill().unwrap();
         child.wait().unwrap();
         seen

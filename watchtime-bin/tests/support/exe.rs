@@ -6,8 +6,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
 use std::sync::Arc;
 
 use chrono::Duration;
@@ -32,6 +33,26 @@ pub fn watchtime(dir: &Path, database: Option<&str>, args: &[&str]) -> Output {
         command.env("DATABASE_URL", url);
     }
     command.output().expect("the watchtime binary runs")
+}
+
+/// Reads the standard error of `child` (spawned with it piped) line by line until one contains
+/// `needle`, and returns the lines read, that one last; kills the child and panics with them if
+/// the stream ends first. It blocks: call it on a blocking thread when a fake serves from the
+/// test's runtime.
+pub fn stderr_until(child: &mut Child, needle: &str) -> Vec<String> {
+    let stderr = child.stderr.take().expect("standard error is piped");
+    let mut seen = Vec::new();
+    for line in BufReader::new(stderr).lines() {
+        let line = line.unwrap();
+        let done = line.contains(needle);
+        seen.push(line);
+        if done {
+            return seen;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the process ended before printing {needle:?}: {seen:#?}");
 }
 
 /// What one run printed, and how it ended.

@@ -7,5 +7,5 @@
 pub mod exe;
 pub mod site;
 
-pub use exe::{Run, command, simulated_day, text, watchtime};
+pub use exe::{Run, command, simulated_day, stderr_until, text, watchtime};
 pub use site::*;
