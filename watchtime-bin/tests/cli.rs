@@ -20,6 +20,20 @@ fn snapshot_file(dir: &Path) -> PathBuf {
     path
 }
 
+/// `watchtime import FILE` in `dir` on 2026-11-27, when the day of the snapshots is over.
+fn import(dir: &Path, file: &Path) -> std::process::Output {
+    watchtime(
+        dir,
+        None,
+        &[
+            "--now",
+            "2026-11-27T00:00:00Z",
+            "import",
+            file.to_str().unwrap(),
+        ],
+    )
+}
+
 #[test]
 fn demo_prints_the_three_daily_posts_and_replies() {
     let dir = tempfile::tempdir().unwrap();
@@ -66,16 +80,7 @@ fn demo_prints_the_three_daily_posts_and_replies() {
 fn import_reports_a_corrupt_line_and_loads_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let file = snapshot_file(dir.path());
-    let out = watchtime(
-        dir.path(),
-        None,
-        &[
-            "--now",
-            "2026-11-27T00:00:00Z",
-            "import",
-            file.to_str().unwrap(),
-        ],
-    );
+    let out = import(dir.path(), &file);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "{stderr}");
     assert!(
@@ -91,16 +96,7 @@ fn import_reports_a_corrupt_line_and_loads_the_rest() {
     // Importing again replaces the slots instead of counting them twice.
     let before = watchtime(dir.path(), None, &["report", "2026-11-25", "--json"]);
     assert!(before.status.success(), "{}", text(&before.stderr));
-    let again = watchtime(
-        dir.path(),
-        None,
-        &[
-            "--now",
-            "2026-11-27T00:00:00Z",
-            "import",
-            file.to_str().unwrap(),
-        ],
-    );
+    let again = import(dir.path(), &file);
     assert!(again.status.success(), "{}", text(&again.stderr));
     assert!(
         text(&again.stdout).contains("imported 48 snapshots"),
@@ -118,16 +114,7 @@ fn import_reports_a_corrupt_line_and_loads_the_rest() {
 fn report_json_has_the_documented_shape() {
     let dir = tempfile::tempdir().unwrap();
     let file = snapshot_file(dir.path());
-    let out = watchtime(
-        dir.path(),
-        None,
-        &[
-            "--now",
-            "2026-11-27T00:00:00Z",
-            "import",
-            file.to_str().unwrap(),
-        ],
-    );
+    let out = import(dir.path(), &file);
     assert!(out.status.success(), "{}", text(&out.stderr));
 
     let out = watchtime(
@@ -344,16 +331,7 @@ fn import_refuses_impossible_dates_and_ids() {
     ];
     let path = dir.path().join("snapshots.jsonl");
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-    let out = watchtime(
-        dir.path(),
-        None,
-        &[
-            "--now",
-            "2026-11-27T00:00:00Z",
-            "import",
-            path.to_str().unwrap(),
-        ],
-    );
+    let out = import(dir.path(), &path);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "{stderr}");
     for want in [
