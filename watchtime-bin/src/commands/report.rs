@@ -210,3 +210,33 @@ fn print_tables(report: &Report, range: &DayRange) {
         outln!();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use watchtime_core::totals::Totals;
+
+    use super::*;
+
+    /// The `id` of a ranking line and of the ranked-for game is a JSON string, byte for byte as
+    /// scripts read it, whatever type the core uses for ids.
+    #[test]
+    fn ranking_lines_keep_their_json_shape() {
+        let entry = RankingEntry {
+            rank: 1,
+            kind: Kind::Game,
+            id: "27471".into(),
+            name: "Minecraft".into(),
+            totals: Totals {
+                viewer_minutes: 123_456,
+                airtime_minutes: 90,
+                peak_viewers: 2_000,
+            },
+        };
+        let whose = Whose {
+            id: "27471".into(),
+            name: "Minecraft".into(),
+        };
+        let json = serde_json::to_string(&(Entry::from(&entry), whose)).unwrap_or_default();
+        insta::assert_snapshot!(json, @r#"[{"rank":1,"id":"27471","name":"Minecraft","viewer_minutes":123456,"hours":2057.6,"airtime_minutes":90,"peak_viewers":2000},{"id":"27471","name":"Minecraft"}]"#);
+    }
+}
