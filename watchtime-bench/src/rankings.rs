@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use watchtime_core::ranking::{DEFAULT_TOP, RankingEntry, RankingQuery, Subject};
-use watchtime_core::{Day, DayRange, GameId, Store, StreamerId};
+use watchtime_core::{Day, DayRange, Store};
 
 use crate::measure::{Timings, timed};
 
@@ -88,15 +88,15 @@ pub async fn run(
         ("TopStreamers".to_owned(), Subject::TopStreamers),
         (
             format!("StreamersOf(top game: {})", picks.top_game.name),
-            Subject::StreamersOf(GameId::new(picks.top_game.id.clone())),
+            Subject::of(&picks.top_game.id),
         ),
         (
             format!("StreamersOf(mid game: {})", picks.mid_game.name),
-            Subject::StreamersOf(GameId::new(picks.mid_game.id.clone())),
+            Subject::of(&picks.mid_game.id),
         ),
         (
             format!("GamesOf(top streamer: {})", picks.top_streamer.name),
-            Subject::GamesOf(StreamerId::new(picks.top_streamer.id.clone())),
+            Subject::of(&picks.top_streamer.id),
         ),
     ];
     let mut cases = Vec::new();

@@ -65,7 +65,7 @@ pub mod prelude {
 }
 
 pub use error::{BoxError, Error, ErrorChain, Result};
-pub use ids::{Game, GameId, Kind, Streamer, StreamerId};
+pub use ids::{EntityId, Game, GameId, Kind, Streamer, StreamerId};
 pub use memory::MemoryStore;
 pub use ports::{
     DynMentionSource, DynPublisher, DynStore, DynTwitchSource, MentionSource, Publisher, Store,

@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{Kind, Streamer};
+use crate::ids::{EntityId, Kind, Streamer};
 use crate::text::{
     MIN_SUGGESTION_LEN, SUGGESTION_THRESHOLD, candidate_lengths, key_len, name_key, similarity,
 };
@@ -17,10 +17,9 @@ use crate::time::Slot;
 /// A known name, as a store returns it for lookup.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NameRecord {
-    /// Game or streamer.
-    pub kind: Kind,
-    /// The Twitch id.
-    pub id: String,
+    /// The game or streamer named; in JSON its `"kind"` and `"id"` fields.
+    #[serde(flatten)]
+    pub id: EntityId,
     /// The name to show (a streamer's display name).
     pub name: String,
     /// The keys it answers to: a game's name; a streamer's login and display name.
@@ -90,7 +89,7 @@ pub fn resolve(
     exact: &[NameRecord],
     candidates: &[NameRecord],
 ) -> Resolution {
-    let wanted = |r: &&NameRecord| kind.is_none_or(|k| r.kind == k);
+    let wanted = |r: &&NameRecord| kind.is_none_or(|k| r.id.kind() == k);
     if let Some(best) = exact
         .iter()
         .filter(wanted)
@@ -128,8 +127,8 @@ pub fn resolve(
 
 /// Games before streamers, then the most recently seen, then the smallest id.
 fn preference(a: &NameRecord, b: &NameRecord) -> Ordering {
-    a.kind
-        .cmp(&b.kind)
+    a.id.kind()
+        .cmp(&b.id.kind())
         .then_with(|| b.last_seen.cmp(&a.last_seen))
         .then_with(|| a.id.cmp(&b.id))
 }
@@ -140,8 +139,7 @@ mod tests {
 
     fn rec(kind: Kind, id: &str, names: &[&str], seen: i64) -> NameRecord {
         NameRecord {
-            kind,
-            id: id.into(),
+            id: EntityId::new(kind, id),
             name: names[names.len() - 1].into(),
             keys: names.iter().map(|n| name_key(n)).collect(),
             last_seen: Slot::from_unix(seen),
@@ -183,7 +181,7 @@ mod tests {
 
     fn found(r: Resolution) -> (Kind, String) {
         match r {
-            Resolution::Found(r) => (r.kind, r.id),
+            Resolution::Found(r) => (r.id.kind(), r.id.to_string()),
             other => panic!("not found: {other:?}"),
         }
     }
@@ -223,13 +221,13 @@ mod tests {
     fn suggestions() {
         match lookup("minecarft", None) {
             Resolution::DidYouMean(r, score) => {
-                assert_eq!((r.kind, r.id.as_str()), (Kind::Game, "27471"));
+                assert_eq!(r.id, EntityId::Game("27471".into()));
                 assert!(score >= SUGGESTION_THRESHOLD);
             }
             other => panic!("{other:?}"),
         }
         match lookup("league of legend", None) {
-            Resolution::DidYouMean(r, _) => assert_eq!(r.id, "21779"),
+            Resolution::DidYouMean(r, _) => assert_eq!(r.id.as_str(), "21779"),
             other => panic!("{other:?}"),
         }
         assert_eq!(lookup("zzzzzzzz", None), Resolution::NotFound);

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
-use crate::ids::{Game, GameId, Kind, Streamer, StreamerId};
+use crate::ids::{EntityId, Game, GameId, Streamer, StreamerId};
 use crate::lookup::{NameLookup, NameRecord, streamer_keys};
 use crate::outbox::{
     AuthorActivity, Claim, OutboxEntry, OutboxItem, OutboxKey, OutboxState, Purpose, Settlement,
@@ -224,8 +224,7 @@ impl NameStore for MemoryStore {
             let keys = vec![name_key(&g.name)];
             if matches(&keys) {
                 out.push(NameRecord {
-                    kind: Kind::Game,
-                    id: g.id.to_string(),
+                    id: EntityId::Game(g.id.clone()),
                     name: g.name.clone(),
                     keys,
                     last_seen: *seen,
@@ -236,8 +235,7 @@ impl NameStore for MemoryStore {
             let keys = streamer_keys(s);
             if matches(&keys) {
                 out.push(NameRecord {
-                    kind: Kind::Streamer,
-                    id: s.id.to_string(),
+                    id: EntityId::Streamer(s.id.clone()),
                     name: s.shown_name().to_owned(),
                     keys,
                     last_seen: *seen,

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{GameId, Kind, StreamerId};
+use crate::ids::{EntityId, GameId, Kind, StreamerId};
 use crate::time::DayRange;
 use crate::totals::{NamedTotal, Totals};
 
@@ -30,6 +30,14 @@ pub enum Subject {
 }
 
 impl Subject {
+    /// What a question about `id` ranks: a game's streamers, or a streamer's games.
+    pub fn of(id: &EntityId) -> Self {
+        match id {
+            EntityId::Game(game) => Subject::StreamersOf(game.clone()),
+            EntityId::Streamer(streamer) => Subject::GamesOf(streamer.clone()),
+        }
+    }
+
     /// Whether the ranked entries are games or streamers.
     pub fn ranks(&self) -> Kind {
         match self {
@@ -55,10 +63,9 @@ pub struct RankingQuery {
 pub struct RankingEntry {
     /// 1-based position; ties are broken, so positions are unique.
     pub rank: u32,
-    /// Game or streamer.
-    pub kind: Kind,
-    /// The Twitch id.
-    pub id: String,
+    /// The game or streamer ranked; in JSON its `"kind"` and `"id"` fields.
+    #[serde(flatten)]
+    pub id: EntityId,
     /// The latest name (a streamer's display name).
     pub name: String,
     /// Sums over the range.
@@ -82,6 +89,7 @@ pub fn rank<'a>(
     subject: &Subject,
     top: usize,
 ) -> Vec<RankingEntry> {
+    let kind = subject.ranks();
     let mut sums: HashMap<&str, RankingEntry> = HashMap::new();
     for row in rows {
         let (id, name) = match subject {
@@ -102,8 +110,7 @@ pub fn rank<'a>(
         sums.entry(id)
             .or_insert_with(|| RankingEntry {
                 rank: 0,
-                kind: subject.ranks(),
-                id: id.to_owned(),
+                id: EntityId::new(kind, id),
                 name: name.to_owned(),
                 totals: Totals::default(),
             })
@@ -192,7 +199,7 @@ mod tests {
         ];
         let got: Vec<_> = rank(&rows, &Subject::TopStreamers, 5)
             .into_iter()
-            .map(|e| (e.name, e.id))
+            .map(|e| (e.name, e.id.to_string()))
             .collect();
         assert_eq!(
             got,
@@ -202,6 +209,36 @@ mod tests {
                 ("Zed".into(), "9".into()),
                 ("Émile".into(), "6".into())
             ]
+        );
+    }
+
+    #[test]
+    fn a_ranking_line_in_json_keeps_its_kind_and_id_fields() {
+        let entry = rank(
+            &[row("1", "Alpha", Some(("27471", "Minecraft")), 900)],
+            &Subject::TopGames,
+            5,
+        )
+        .remove(0);
+        assert_eq!(entry.id, EntityId::Game("27471".into()));
+        let json = serde_json::to_string(&entry).unwrap_or_default();
+        assert_eq!(
+            json,
+            r#"{"rank":1,"kind":"game","id":"27471","name":"Minecraft","totals":{"viewer_minutes":900,"airtime_minutes":30,"peak_viewers":30}}"#
+        );
+        let back: RankingEntry = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, entry);
+    }
+
+    #[test]
+    fn a_question_about_a_name_ranks_the_other_side() {
+        assert_eq!(
+            Subject::of(&EntityId::Game("27471".into())),
+            Subject::StreamersOf("27471".into())
+        );
+        assert_eq!(
+            Subject::of(&EntityId::Streamer("12".into())),
+            Subject::GamesOf("12".into())
         );
     }
 }

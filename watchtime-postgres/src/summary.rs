@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::{AssertSqlSafe, Postgres, Row, Transaction};
 use watchtime_core::Day;
+use watchtime_core::EntityId;
 use watchtime_core::ranking::{RankingEntry, RankingQuery, Subject};
 use watchtime_core::summary::{Block, BlockHead, SummaryReader, top_k};
 
@@ -389,8 +390,7 @@ impl PostgresStore {
             .map(|row: &PgRow| {
                 Ok(RankingEntry {
                     rank: 0,
-                    kind,
-                    id: row.try_get("id")?,
+                    id: EntityId::new(kind, row.try_get::<String, _>("id")?),
                     name: row.try_get("name")?,
                     totals: totals_of(row)?,
                 })

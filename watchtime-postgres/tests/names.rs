@@ -23,7 +23,7 @@ fn sorted(mut names: Vec<NameRecord>) -> Vec<NameRecord> {
     for n in &mut names {
         n.keys.sort();
     }
-    names.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    names.sort_by(|a, b| a.id.cmp(&b.id));
     names
 }
 
@@ -77,7 +77,9 @@ async fn hostile_logins_display_names_and_games_round_trip() {
                 .await
                 .expect("find");
             assert!(
-                found.iter().any(|r| r.id == s.streamer.id.as_str()),
+                found
+                    .iter()
+                    .any(|r| r.id.streamer() == Some(&s.streamer.id)),
                 "{name:?}: {found:?}"
             );
         }

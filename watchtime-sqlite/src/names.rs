@@ -5,7 +5,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row};
 use watchtime_core::lookup::{NameLookup, NameRecord, streamer_keys};
 use watchtime_core::ports::NameStore;
-use watchtime_core::{Kind, Slot, Streamer, StreamerId};
+use watchtime_core::{EntityId, GameId, Slot, Streamer, StreamerId};
 
 use crate::codec::signed;
 use crate::error::Result;
@@ -66,8 +66,7 @@ impl SqliteStore {
 
 fn game_record(row: &SqliteRow) -> Result<NameRecord> {
     Ok(NameRecord {
-        kind: Kind::Game,
-        id: row.try_get("game_id")?,
+        id: EntityId::Game(GameId::new(row.try_get::<String, _>("game_id")?)),
         name: row.try_get("name")?,
         keys: vec![row.try_get("name_key")?],
         last_seen: Slot::from_unix(row.try_get("last_seen")?),
@@ -81,9 +80,8 @@ fn streamer_record(row: &SqliteRow) -> Result<NameRecord> {
         display_name: row.try_get("display_name")?,
     };
     Ok(NameRecord {
-        kind: Kind::Streamer,
         keys: streamer_keys(&streamer),
-        id: streamer.id.to_string(),
+        id: EntityId::Streamer(streamer.id),
         name: row.try_get("shown_name")?,
         last_seen: Slot::from_unix(row.try_get("last_seen")?),
     })

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use serde_json::json;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row, Sqlite, Transaction};
+use watchtime_core::EntityId;
 use watchtime_core::ranking::{RankingEntry, RankingQuery, Subject};
 use watchtime_core::summary::{Block, BlockHead, SummaryReader, top_k};
 
@@ -374,8 +375,7 @@ impl SqliteStore {
             .map(|row: &SqliteRow| {
                 Ok(RankingEntry {
                     rank: 0,
-                    kind,
-                    id: row.try_get("id")?,
+                    id: EntityId::new(kind, row.try_get::<String, _>("id")?),
                     name: row.try_get("name")?,
                     totals: totals_of(row)?,
                 })

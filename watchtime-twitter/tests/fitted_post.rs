@@ -2,18 +2,17 @@
 
 #![allow(clippy::unwrap_used)] // Tests may unwrap: a panic is a failure with its reason.
 
-use watchtime_core::Kind;
 use watchtime_core::message::{DayRankings, PostKind, TextLimit, daily_post};
 use watchtime_core::ports::{Delivery, Post, Publisher};
 use watchtime_core::ranking::RankingEntry;
 use watchtime_core::totals::{Coverage, Totals};
+use watchtime_core::{EntityId, Kind};
 use watchtime_twitter::fake::{Route, XFake};
 
 fn entry(rank: u32, kind: Kind, name: &str, viewer_minutes: u64) -> RankingEntry {
     RankingEntry {
         rank,
-        kind,
-        id: format!("{}", 1000 + rank),
+        id: EntityId::new(kind, format!("{}", 1000 + rank)),
         name: name.to_owned(),
         totals: Totals {
             viewer_minutes,

@@ -6,7 +6,7 @@ use watchtime_core::lookup::{NameLookup, NameRecord, Resolution, lookups_for, re
 use watchtime_core::message::{format_hours, shorten};
 use watchtime_core::ranking::{RankingEntry, RankingQuery, Subject};
 use watchtime_core::totals::Coverage;
-use watchtime_core::{DayRange, GameId, Kind, Store, StreamerId};
+use watchtime_core::{DayRange, Kind, Store};
 
 use super::parse_day;
 use crate::cli::ReportArgs;
@@ -54,7 +54,7 @@ impl From<&RankingEntry> for Entry {
     fn from(e: &RankingEntry) -> Self {
         Entry {
             rank: e.rank,
-            id: e.id.clone(),
+            id: e.id.to_string(),
             name: e.name.clone(),
             viewer_minutes: e.totals.viewer_minutes,
             hours: (e.totals.viewer_minutes as f64 / 60.0 * 100.0).round() / 100.0,
@@ -106,16 +106,16 @@ pub async fn run(config: &Config, args: &ReportArgs) -> Result<()> {
     let entries = |list: Vec<RankingEntry>| Some(list.iter().map(Entry::from).collect());
     if let Some(name) = &args.game {
         let game = find(store.as_ref(), Kind::Game, name).await?;
-        report.streamers = entries(rank(Subject::StreamersOf(GameId::new(game.id.clone()))).await?);
+        report.streamers = entries(rank(Subject::of(&game.id)).await?);
         report.game = Some(Whose {
-            id: game.id,
+            id: game.id.to_string(),
             name: game.name,
         });
     } else if let Some(name) = &args.streamer {
         let streamer = find(store.as_ref(), Kind::Streamer, name).await?;
-        report.games = entries(rank(Subject::GamesOf(StreamerId::new(streamer.id.clone()))).await?);
+        report.games = entries(rank(Subject::of(&streamer.id)).await?);
         report.streamer = Some(Whose {
-            id: streamer.id,
+            id: streamer.id.to_string(),
             name: streamer.name,
         });
     } else {
@@ -213,6 +213,7 @@ fn print_tables(report: &Report, range: &DayRange) {
 
 #[cfg(test)]
 mod tests {
+    use watchtime_core::EntityId;
     use watchtime_core::totals::Totals;
 
     use super::*;
@@ -223,8 +224,7 @@ mod tests {
     fn ranking_lines_keep_their_json_shape() {
         let entry = RankingEntry {
             rank: 1,
-            kind: Kind::Game,
-            id: "27471".into(),
+            id: EntityId::Game("27471".into()),
             name: "Minecraft".into(),
             totals: Totals {
                 viewer_minutes: 123_456,

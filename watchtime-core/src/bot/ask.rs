@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
-use crate::ids::{GameId, Kind, StreamerId};
 use crate::lookup::{NameRecord, Resolution, lookups_for, resolve};
 use crate::message::Answer;
 use crate::ports::Store;
@@ -40,10 +39,7 @@ pub async fn answer_query<S: Store + ?Sized>(
         Resolution::DidYouMean(r, _) => (r, true),
         Resolution::NotFound => return Ok(Answer::NotFound),
     };
-    let subject = match record.kind {
-        Kind::Game => Subject::StreamersOf(GameId::new(record.id.clone())),
-        Kind::Streamer => Subject::GamesOf(StreamerId::new(record.id.clone())),
-    };
+    let subject = Subject::of(&record.id);
     let today = settings.calendar.day_of(now);
     let range = query.window.range(today);
     let (entries, coverage) = if query.window == Window::Today {
@@ -58,7 +54,8 @@ pub async fn answer_query<S: Store + ?Sized>(
         let coverage = Coverage::of(range, &store.day_statuses(range).await?);
         (entries, coverage)
     };
-    let NameRecord { kind, name, .. } = record;
+    let NameRecord { id, name, .. } = record;
+    let kind = id.kind();
     if entries.is_empty() {
         return Ok(Answer::NoData {
             kind,

@@ -60,11 +60,11 @@ pub async fn day_rankings<S: Store + ?Sized>(
         .await?;
     let weights: Vec<(GameId, u64)> = all_games
         .iter()
-        .map(|g| (GameId::new(g.id.clone()), g.totals.viewer_minutes))
+        .filter_map(|g| Some((g.id.game()?.clone(), g.totals.viewer_minutes)))
         .collect();
     let spotlight = match draw_game(day, &weights) {
         Some(id) => {
-            let game = all_games.iter().find(|g| g.id == id.as_str()).cloned();
+            let game = all_games.iter().find(|g| g.id.game() == Some(&id)).cloned();
             let streamers = store
                 .rank(&RankingQuery {
                     subject: Subject::StreamersOf(id),

@@ -4,7 +4,7 @@
 use insta::assert_snapshot;
 
 use super::*;
-use crate::ids::Kind;
+use crate::ids::{EntityId, Kind};
 use crate::query::Window;
 use crate::ranking::RankingEntry;
 use crate::time::{Day, DayRange};
@@ -17,8 +17,7 @@ fn day() -> Day {
 fn entry(rank: u32, kind: Kind, name: &str, hours: u64) -> RankingEntry {
     RankingEntry {
         rank,
-        kind,
-        id: format!("{rank}"),
+        id: EntityId::new(kind, format!("{rank}")),
         name: name.into(),
         totals: Totals {
             viewer_minutes: hours * 60,

@@ -96,7 +96,7 @@ mod tests {
     use std::sync::Mutex;
 
     use super::*;
-    use crate::ids::Kind;
+    use crate::ids::{EntityId, Kind};
     use crate::time::{Day, DayRange};
     use crate::totals::Totals;
 
@@ -164,8 +164,7 @@ mod tests {
                 if vm > 0 {
                     out.push(RankingEntry {
                         rank: 0,
-                        kind: Kind::Streamer,
-                        id: id.clone(),
+                        id: EntityId::new(Kind::Streamer, id.clone()),
                         name: format!("name {id}"),
                         totals: Totals {
                             viewer_minutes: vm,
@@ -208,7 +207,7 @@ mod tests {
             .await
             .expect("a ranking")
             .into_iter()
-            .map(|e| (e.id, e.totals.viewer_minutes))
+            .map(|e| (e.id.to_string(), e.totals.viewer_minutes))
             .collect()
     }
 

@@ -332,7 +332,7 @@ pub async fn rankings_follow_the_core_rule<S: Store + ?Sized>(store: &S) {
         entry_names(&games),
         [("Chess".into(), 6_000), ("Go".into(), 6_000)]
     );
-    assert!(games.iter().all(|g| g.kind == Kind::Game));
+    assert!(games.iter().all(|g| g.id.kind() == Kind::Game));
 
     let of_go = store
         .rank(&q(Subject::StreamersOf(GameId::new("1001")), 10))
@@ -404,9 +404,9 @@ pub async fn names_are_found_by_key<S: Store + ?Sized>(store: &S) {
                 .find_names(&NameLookup::Exact(key))
                 .await
                 .expect("find");
-            r.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+            r.sort_by(|a, b| a.id.cmp(&b.id));
             r.into_iter()
-                .map(|r| (r.kind, r.id, r.name))
+                .map(|r| (r.id.kind(), r.id.to_string(), r.name))
                 .collect::<Vec<_>>()
         }
     };
@@ -454,7 +454,7 @@ pub async fn names_are_found_by_key<S: Store + ?Sized>(store: &S) {
             .await
             .expect("find")
             .into_iter()
-            .map(|r| r.id)
+            .map(|r| r.id.to_string())
             .collect();
         ids.sort();
         ids
@@ -828,7 +828,7 @@ pub async fn hostile_names_round_trip<S: Store + ?Sized>(store: &S) {
         assert!(
             found
                 .iter()
-                .any(|r| r.name == n && r.kind == Kind::Streamer),
+                .any(|r| r.name == n && r.id.kind() == Kind::Streamer),
             "{n}: {found:?}"
         );
     }

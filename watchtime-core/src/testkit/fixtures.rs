@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::ids::{Game, GameId, Kind, Streamer, StreamerId};
+use crate::ids::{EntityId, Game, GameId, Kind, Streamer, StreamerId};
 use crate::message::{DayRankings, Spotlight};
 use crate::ranking::RankingEntry;
 use crate::settings::Settings;
@@ -54,8 +54,7 @@ pub fn at(t: &str) -> DateTime<Utc> {
 pub fn ranking_entry(rank: u32, kind: Kind, name: &str, viewer_minutes: u64) -> RankingEntry {
     RankingEntry {
         rank,
-        kind,
-        id: format!("{kind}-{rank}"),
+        id: EntityId::new(kind, format!("{kind}-{rank}")),
         name: name.to_owned(),
         totals: Totals {
             viewer_minutes,

@@ -205,7 +205,7 @@ fn sorted_names(mut names: Vec<NameRecord>) -> Vec<NameRecord> {
     for n in &mut names {
         n.keys.sort();
     }
-    names.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    names.sort_by(|a, b| a.id.cmp(&b.id));
     names
 }
 
