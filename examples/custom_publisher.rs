@@ -11,9 +11,9 @@
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
-use chrono::{DateTime, Duration, Utc};
 use tokio::io::AsyncWriteExt;
 use watchtime_core::bot::{self, PostOutcome};
+use watchtime_core::chrono::{DateTime, Duration, Utc};
 use watchtime_core::message::{CountRule, PostKind, TextLimit};
 use watchtime_core::ports::{Delivery, Post, PublishError, Publisher, Redelivery};
 use watchtime_core::{

@@ -10,8 +10,8 @@
 //! the week, and what share of the game's watch time did each have? Last, a free-text question
 //! answered as a mention would be, with `bot::answer_text`.
 
-use chrono::{DateTime, Duration, Utc};
 use watchtime_core::bot;
+use watchtime_core::chrono::{DateTime, Duration, Utc};
 use watchtime_core::message::{TextLimit, reply_text};
 use watchtime_core::prelude::*;
 use watchtime_core::ranking::{RankingQuery, Subject};

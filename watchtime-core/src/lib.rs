@@ -64,6 +64,13 @@ pub mod prelude {
     pub use crate::time::Clock;
 }
 
+/// The date and time crate every job signature speaks (`DateTime<Utc>` for "now"), re-exported
+/// so a user's version always matches the core's.
+pub use chrono;
+/// The time zone database behind [`DayCalendar`], re-exported for the same reason as [`chrono`].
+pub use chrono_tz;
+/// The zone type a [`DayCalendar`] is built from (`chrono_tz::Tz`).
+pub use chrono_tz::Tz;
 pub use error::{BoxError, Error, ErrorChain, Result};
 pub use ids::{EntityId, Game, GameId, Kind, Streamer, StreamerId};
 pub use memory::MemoryStore;
