@@ -1,5 +1,6 @@
 //! The ports: traits the core needs implemented, and nothing else.
 
+mod forward;
 mod mentions;
 mod publisher;
 mod store;
