@@ -1,22 +1,4 @@
-//! # watchtime-core
-//!
-//! The rules of `watchtime`: how many hours people watch each Twitch streamer and game, counted
-//! from snapshots of live streams, rolled up into days that run 08:00 to 08:00 Los Angeles time,
-//! ranked, and written into posts that fit X, Mastodon or Discord.
-//!
-//! This crate does no I/O and depends on no runtime, HTTP client or database driver. Storage,
-//! the Twitch source, the publishers and the clock are ports (traits) implemented elsewhere:
-//! `watchtime-sqlite`, `watchtime-postgres`, `watchtime-twitch`, `watchtime-twitter`,
-//! `watchtime-mastodon`, `watchtime-discord`, or your own.
-//!
-//! ```
-//! use watchtime_core::{bot, MemoryStore, Settings, Snapshot};
-//! # async fn demo(snapshot: Snapshot) -> watchtime_core::Result<()> {
-//! let store = MemoryStore::new();
-//! let settings = Settings::default();
-//! bot::record(&store, snapshot, &settings, chrono::Utc::now()).await?;
-//! # Ok(()) }
-//! ```
+#![doc = include_str!("../README.md")]
 //!
 //! Where to look:
 //! - [`time`]: slots, days (with DST) and the clock;
@@ -29,6 +11,7 @@
 //! - `testkit` (feature `testkit`): the conformance suite every store must pass.
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod bot;
 pub mod draw;
@@ -52,6 +35,7 @@ pub mod time;
 pub mod totals;
 
 #[cfg(feature = "testkit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
 pub mod testkit;
 
 /// The traits, for `use watchtime_core::prelude::*;` where their methods are called on
