@@ -75,10 +75,7 @@ impl MastodonClient {
     fn build(http: Http, config: &MastodonConfig, max: usize) -> Self {
         MastodonClient {
             http,
-            limit: TextLimit {
-                max,
-                ..TextLimit::MASTODON_DEFAULT
-            },
+            limit: TextLimit::mastodon(max),
             visibility: config.visibility,
             reply_visibility: config.reply_visibility,
             own_id: OnceCell::new(),

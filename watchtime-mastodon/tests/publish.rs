@@ -379,7 +379,7 @@ async fn the_text_limit_comes_from_the_instance() {
         client.text_limit(),
         TextLimit {
             max: 1000,
-            rule: CountRule::Graphemes
+            rule: CountRule::MastodonGraphemes
         }
     );
     assert_eq!(fake.requests_to("GET", "/api/v2/instance").await.len(), 1);

@@ -6,16 +6,23 @@ use unicode_properties::{EmojiStatus, UnicodeEmoji};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// How a platform counts the length of a text.
+///
+/// Non-exhaustive: each new platform may bring its own way of counting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CountRule {
     /// X (Twitter): the twitter-text v3 weighted length. NFC first; most Latin, Greek, Cyrillic,
     /// Hebrew, Arabic and Indic text and some punctuation weigh 1, everything else (CJK, most
     /// symbols) weighs 2; an emoji sequence weighs 2 however many code points it has; a URL
     /// weighs 23.
     XWeighted,
-    /// Extended grapheme clusters (Mastodon), with each URL counting 23.
+    /// Extended grapheme clusters of the whole text, URLs counted as written: what a reader sees
+    /// as characters (Bluesky counts this way).
     Graphemes,
+    /// Mastodon: extended grapheme clusters, with each URL counting [`URL_LENGTH`] however long
+    /// or short it is.
+    MastodonGraphemes,
     /// Unicode scalar values (Discord counts characters).
     Chars,
 }
@@ -25,7 +32,7 @@ impl CountRule {
     pub fn unit_name(&self) -> &'static str {
         match self {
             CountRule::XWeighted => "X-weighted",
-            CountRule::Graphemes => "graphemes",
+            CountRule::Graphemes | CountRule::MastodonGraphemes => "graphemes",
             CountRule::Chars => "characters",
         }
     }
@@ -46,22 +53,44 @@ impl TextLimit {
         max: 280,
         rule: CountRule::XWeighted,
     };
-    /// Mastodon's default: 500 graphemes (instances may configure more or less).
-    pub const MASTODON_DEFAULT: TextLimit = TextLimit {
-        max: 500,
-        rule: CountRule::Graphemes,
-    };
+    /// Mastodon's default: 500 graphemes, URLs 23 (instances may configure more or less).
+    pub const MASTODON_DEFAULT: TextLimit = TextLimit::mastodon(500);
+    /// Bluesky: 300 graphemes of the whole text.
+    pub const BLUESKY: TextLimit = TextLimit::graphemes(300);
     /// Discord message content: 2000 characters.
-    pub const DISCORD: TextLimit = TextLimit {
-        max: 2000,
-        rule: CountRule::Chars,
-    };
+    pub const DISCORD: TextLimit = TextLimit::chars(2000);
+
+    /// At most `max` graphemes of the whole text, URLs counted as written ([`CountRule::Graphemes`]).
+    pub const fn graphemes(max: usize) -> Self {
+        TextLimit {
+            max,
+            rule: CountRule::Graphemes,
+        }
+    }
+
+    /// At most `max` graphemes with each URL counting 23: a Mastodon instance's configured limit
+    /// ([`CountRule::MastodonGraphemes`]).
+    pub const fn mastodon(max: usize) -> Self {
+        TextLimit {
+            max,
+            rule: CountRule::MastodonGraphemes,
+        }
+    }
+
+    /// At most `max` Unicode scalar values ([`CountRule::Chars`]).
+    pub const fn chars(max: usize) -> Self {
+        TextLimit {
+            max,
+            rule: CountRule::Chars,
+        }
+    }
 
     /// The length of `text` under this limit's rule.
     pub fn count(&self, text: &str) -> usize {
         match self.rule {
             CountRule::XWeighted => x_weighted_length(text),
             CountRule::Graphemes => grapheme_length(text),
+            CountRule::MastodonGraphemes => mastodon_length(text),
             CountRule::Chars => text.chars().count(),
         }
     }
@@ -107,14 +136,19 @@ pub fn x_weighted_length(text: &str) -> usize {
     total
 }
 
-/// The Mastodon length of `text`: graphemes, with URLs counting 23.
+/// The extended grapheme clusters of `text`, URLs included as written: Bluesky's length.
 pub fn grapheme_length(text: &str) -> usize {
+    text.graphemes(true).count()
+}
+
+/// The Mastodon length of `text`: graphemes, with URLs counting 23.
+pub fn mastodon_length(text: &str) -> usize {
     split_urls(text)
         .map(|(part, is_url)| {
             if is_url {
                 URL_LENGTH
             } else {
-                part.graphemes(true).count()
+                grapheme_length(part)
             }
         })
         .sum()
@@ -314,12 +348,57 @@ mod tests {
         }
     }
 
+    /// Graphemes of the whole text (Bluesky) against graphemes with URLs as 23 (Mastodon) and
+    /// code points (Discord): `(text, graphemes, mastodon, chars)`.
+    #[test]
+    fn grapheme_rules() {
+        let long_url = "https://example.com/a/very/long/path";
+        let cases = [
+            ("", 0, 0, 0),
+            ("Minecraft", 9, 9, 9),
+            ("原神インパクト", 7, 7, 7), // CJK: one each, not two as on X
+            ("스타크래프트", 6, 6, 6),   // precomposed Hangul syllables
+            ("\u{1100}\u{1161}\u{11A8}", 1, 1, 3), // conjoining jamo make one syllable
+            ("Poke\u{301}mon", 7, 7, 8), // a combining accent joins its letter
+            ("ก้า", 2, 2, 3),             // Thai: a tone mark joins its consonant
+            ("👨‍👩‍👧", 1, 1, 5),             // a ZWJ family is one
+            ("🧑🏽‍💻", 1, 1, 4),             // skin tone and ZWJ
+            ("❤️‍🔥", 1, 1, 4),
+            ("🇯🇵🇺🇸", 2, 2, 4), // flags pair from the left…
+            ("🇯🇵🇯", 2, 2, 3),  // …and a lone indicator is one
+            ("🏴󠁧󠁢󠁥󠁮󠁧󠁿", 1, 1, 7),   // a subdivision flag (tag sequence)
+            ("1️⃣", 1, 1, 3),
+            ("a\r\nb", 3, 3, 4), // CR LF is one
+            ("see ", 4, 4, 4),
+            // URLs: as written, where Mastodon counts 23 for any length.
+            ("https://t.co/x", 14, 23, 14),
+            ("see https://example.com/a/very/long/path", 40, 27, 40),
+            ("https://例え.jp/😀 ok", 18, 26, 18),
+            ("xhttps://a.b", 12, 12, 12), // not a URL inside a word, for Mastodon either
+        ];
+        for (text, graphemes, mastodon, chars) in cases {
+            let got = (
+                TextLimit::graphemes(300).count(text),
+                TextLimit::mastodon(500).count(text),
+                TextLimit::chars(2000).count(text),
+            );
+            assert_eq!(got, (graphemes, mastodon, chars), "{text:?}");
+        }
+        assert_eq!(TextLimit::BLUESKY, TextLimit::graphemes(300));
+        assert!(TextLimit::BLUESKY.fits(&"👨‍👩‍👧".repeat(300)));
+        assert!(!TextLimit::BLUESKY.fits(&"a".repeat(301)));
+        // 307 graphemes with a long link: 294 for Mastodon, over Bluesky's 300.
+        let text = format!("{} {long_url}", "a".repeat(270));
+        assert!(TextLimit::mastodon(300).fits(&text));
+        assert!(!TextLimit::graphemes(300).fits(&text));
+    }
+
     #[test]
     fn graphemes_and_chars() {
         assert_eq!(grapheme_length("👨‍👩‍👧 e\u{301}"), 3);
         assert_eq!(TextLimit::DISCORD.count("👨‍👩‍👧"), 5);
         assert_eq!(
-            grapheme_length("see https://example.com/abc"),
+            mastodon_length("see https://example.com/abc"),
             4 + URL_LENGTH
         );
         assert!(TextLimit::X.fits(&"a".repeat(280)));

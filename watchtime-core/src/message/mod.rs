@@ -12,6 +12,8 @@ mod tests;
 pub use fit::{Draft, MIN_NAME_GRAPHEMES, Part, display_name, shorten};
 pub use hours::format_hours;
 pub use labels::range_label;
-pub use limit::{CountRule, TextLimit, URL_LENGTH, grapheme_length, x_weighted_length};
+pub use limit::{
+    CountRule, TextLimit, URL_LENGTH, grapheme_length, mastodon_length, x_weighted_length,
+};
 pub use posts::{DayRankings, PostKind, Spotlight, daily_post};
 pub use replies::{Answer, reply_text};

@@ -254,11 +254,10 @@ fn every_message_fits_every_limit() {
     let limits = [
         TextLimit::X,
         TextLimit::MASTODON_DEFAULT,
+        TextLimit::BLUESKY,
         TextLimit::DISCORD,
-        TextLimit {
-            max: 140,
-            rule: CountRule::Graphemes,
-        },
+        TextLimit::mastodon(140),
+        TextLimit::graphemes(120),
         TextLimit {
             max: 120,
             rule: CountRule::XWeighted,
