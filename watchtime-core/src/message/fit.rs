@@ -2,11 +2,15 @@
 //!
 //! A message is a head, ranking lines and a tail, some of whose parts are names. When it is too
 //! long, names are shortened with "…" on grapheme boundaries (as little as needed, the same cap
-//! for every name); if even short names do not fit, ranking lines are dropped from the bottom.
+//! for every name, each keeping what tells it apart from the others: see [`super::shorten`]); if
+//! even short names do not fit, ranking lines are dropped from the bottom.
+
+use std::collections::HashMap;
 
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::message::limit::TextLimit;
+use crate::message::shorten::shorten_distinct;
 
 /// Names are never shortened below this many graphemes (the "…" included) before lines are
 /// dropped instead.
@@ -82,41 +86,42 @@ impl Draft {
             .chain(self.tail.iter())
     }
 
+    /// The text with the first `keep_lines` lines and names shortened to `cap` graphemes, told
+    /// apart from the other names shown.
     fn render(&self, keep_lines: usize, cap: usize) -> String {
+        let lines = &self.lines[..keep_lines.min(self.lines.len())];
+        let names: Vec<&str> = self
+            .head
+            .iter()
+            .chain(lines.iter().flatten())
+            .chain(self.tail.iter())
+            .filter_map(|p| match p {
+                Part::Name(n) => Some(n.as_str()),
+                Part::Text(_) => None,
+            })
+            .collect();
+        let shown = shorten_distinct(&names, cap);
         let mut out = String::new();
-        render_parts(&mut out, &self.head, cap);
-        for line in self.lines.iter().take(keep_lines) {
+        render_parts(&mut out, &self.head, &shown);
+        for line in lines {
             out.push('\n');
-            render_parts(&mut out, line, cap);
+            render_parts(&mut out, line, &shown);
         }
         if !self.tail.is_empty() {
             out.push('\n');
-            render_parts(&mut out, &self.tail, cap);
+            render_parts(&mut out, &self.tail, &shown);
         }
         out
     }
 }
 
-fn render_parts(out: &mut String, parts: &[Part], cap: usize) {
+fn render_parts(out: &mut String, parts: &[Part], shown: &HashMap<&str, String>) {
     for p in parts {
         match p {
             Part::Text(t) => out.push_str(t),
-            Part::Name(n) => out.push_str(&shorten(n, cap)),
+            Part::Name(n) => out.push_str(shown.get(n.as_str()).map_or(n, String::as_str)),
         }
     }
-}
-
-/// `name` cut to at most `cap` graphemes, ending in "…" when cut.
-pub fn shorten(name: &str, cap: usize) -> String {
-    let count = name.graphemes(true).count();
-    if count <= cap {
-        return name.to_owned();
-    }
-    let mut s: String = name.graphemes(true).take(cap.saturating_sub(1)).collect();
-    let trimmed = s.trim_end().len();
-    s.truncate(trimmed);
-    s.push('…');
-    s
 }
 
 /// The last resort: text whose head alone is too long is cut on a grapheme boundary.
@@ -230,13 +235,6 @@ mod tests {
         let text = d.fit(&TextLimit::X);
         assert!(TextLimit::X.fits(&text));
         assert!(text.ends_with('…'));
-    }
-
-    #[test]
-    fn shortening_respects_graphemes() {
-        assert_eq!(shorten("👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧", 2), "👨‍👩‍👧…");
-        assert_eq!(shorten("Pokémon Scarlet", 9), "Pokémon…");
-        assert_eq!(shorten("short", 9), "short");
     }
 
     #[test]

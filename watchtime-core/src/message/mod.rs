@@ -6,10 +6,11 @@ mod labels;
 mod limit;
 mod posts;
 mod replies;
+mod shorten;
 #[cfg(test)]
 mod tests;
 
-pub use fit::{Draft, MIN_NAME_GRAPHEMES, Part, display_name, shorten};
+pub use fit::{Draft, MIN_NAME_GRAPHEMES, Part, display_name};
 pub use hours::format_hours;
 pub use labels::range_label;
 pub use limit::{
@@ -17,3 +18,4 @@ pub use limit::{
 };
 pub use posts::{DayRankings, PostKind, Spotlight, daily_post};
 pub use replies::{Answer, reply_text};
+pub use shorten::shorten;

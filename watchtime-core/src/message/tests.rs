@@ -323,3 +323,97 @@ fn long_names_are_shortened_not_cut() {
     ");
     assert!(TextLimit::X.fits(&text));
 }
+
+/// Ten titles that share their first 38 graphemes: shortened alike, they would all read
+/// "The Extremely Long Saga…", so each keeps the part that tells it apart.
+#[test]
+fn shortened_names_stay_distinguishable() {
+    let names: Vec<String> = (1..=10)
+        .map(|i| format!("The Extremely Long Saga of Everything, Volume {i}"))
+        .collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let r = rankings(&refs, &["Kai Cenat"], full());
+    assert_snapshot!(daily_post(PostKind::TopGames, &r, &TextLimit::X).unwrap(), @r"
+    Most watched games on Twitch, Thu 26 Nov
+    1. The Extr…1: 1.23M h
+    2. The Extr…2: 615K h
+    3. The Extr…3: 410K h
+    4. The Extr…4: 308K h
+    5. The Extr…5: 246K h
+    6. The Extr…6: 205K h
+    7. The Extr…7: 176K h
+    8. The Extr…8: 154K h
+    9. The Extr…9: 137K h
+    10. The Ext…10: 123K h
+    ");
+
+    let r = rankings(
+        &[
+            "Call of Duty: Modern Warfare II",
+            "Call of Duty: Modern Warfare III",
+            "Call of Duty: Black Ops 6",
+            "Call of Duty: Black Ops Cold War",
+            "Call of Duty: Warzone",
+        ],
+        &["Kai Cenat"],
+        full(),
+    );
+    assert_snapshot!(daily_post(PostKind::TopGames, &r, &TextLimit::graphemes(150)).unwrap(), @r"
+    Most watched games on Twitch, Thu 26 Nov
+    1. Call o…II: 1.23M h
+    2. Call o…III: 615K h
+    3. Call of…6: 410K h
+    4. Call o…War: 308K h
+    5. Ca…Warzone: 246K h
+    ");
+}
+
+/// The names of a fitted ranking post, in order: `N. name: hours` lines after the head.
+fn ranked_names(text: &str) -> Vec<String> {
+    text.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let (_, rest) = line.split_once(". ")?;
+            let (name, _) = rest.rsplit_once(": ")?;
+            Some(name.to_owned())
+        })
+        .collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config {
+        failure_persistence: None,
+        ..proptest::test_runner::Config::with_cases(256)
+    })]
+
+    /// Long names sharing a long prefix (and maybe a suffix): every fitted post fits, and names
+    /// that differ are shown differently.
+    #[test]
+    fn fitted_names_fit_and_stay_distinct(
+        prefix in "[A-Za-z0-9 :é龍…]{8,40}|(👨‍👩‍👧|e\u{301}|ab){4,20}",
+        middles in proptest::collection::vec("[a-z0-9 龍…]{0,12}|(🇯🇵|e\u{301}|x){1,6}", 2..10),
+        suffix in "|[A-Za-z ]{1,20}",
+        limit in proptest::sample::select(vec![
+            TextLimit::X,
+            TextLimit::BLUESKY,
+            TextLimit::graphemes(120),
+            TextLimit::mastodon(200),
+            TextLimit::chars(160),
+        ]),
+    ) {
+        let names: Vec<String> = middles.iter().map(|m| format!("{prefix}{m}{suffix}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let text = daily_post(PostKind::TopGames, &rankings(&refs, &["Kai Cenat"], full()), &limit)
+            .unwrap_or_default();
+        proptest::prop_assert!(limit.fits(&text), "{} over {limit:?}:\n{text}", limit.count(&text));
+        let shown = ranked_names(&text);
+        proptest::prop_assert!(!shown.is_empty(), "no line kept:\n{text}");
+        for i in 0..shown.len() {
+            for j in i + 1..shown.len() {
+                if display_name(&names[i]) != display_name(&names[j]) {
+                    proptest::prop_assert_ne!(&shown[i], &shown[j], "{:?} and {:?} in\n{}", names[i], names[j], text);
+                }
+            }
+        }
+    }
+}
