@@ -48,7 +48,7 @@ pub(crate) struct Palette {
     pub text: Rgb,
     /// Subtitles, ranks, axis labels, the brand line.
     pub muted: Rgb,
-    /// Grid lines and the baseline: decoration, deliberately faint.
+    /// Grid lines: decoration, deliberately faint.
     pub grid: Rgb,
     pub bar: Rgb,
 }
@@ -86,6 +86,8 @@ pub(crate) enum Role {
     Text,
     Muted,
     Grid,
+    /// The baseline and tick marks: strokes in the muted colour.
+    Axis,
     Bar,
 }
 
@@ -96,6 +98,7 @@ impl Role {
             Role::Text => "wtc-fg",
             Role::Muted => "wtc-mu",
             Role::Grid => "wtc-gr",
+            Role::Axis => "wtc-ax",
             Role::Bar => "wtc-bar",
         }
     }
@@ -106,19 +109,27 @@ impl Role {
             Role::Text => p.text,
             Role::Muted => p.muted,
             Role::Grid => p.grid,
+            Role::Axis => p.muted,
             Role::Bar => p.bar,
         }
     }
 
-    /// Grid lines are strokes; everything else is filled.
+    /// Lines are strokes; everything else is filled.
     pub(crate) fn property(self) -> &'static str {
         match self {
-            Role::Grid => "stroke",
+            Role::Grid | Role::Axis => "stroke",
             _ => "fill",
         }
     }
 
-    const ALL: [Role; 5] = [Role::Background, Role::Text, Role::Muted, Role::Grid, Role::Bar];
+    const ALL: [Role; 6] = [
+        Role::Background,
+        Role::Text,
+        Role::Muted,
+        Role::Grid,
+        Role::Axis,
+        Role::Bar,
+    ];
 }
 
 /// The `prefers-color-scheme: dark` rules of an `Auto` chart.

@@ -124,8 +124,10 @@ impl SeriesChart {
                     range_label(&DayRange::single(self.points[i].day))
                 );
                 let gaps = self.points.len() - with_data.len();
-                if gaps > 0 {
-                    s.push_str(&format!(" No data for {gaps} days."));
+                match gaps {
+                    0 => {}
+                    1 => s.push_str(" No data for 1 day."),
+                    n => s.push_str(&format!(" No data for {n} days.")),
                 }
                 s
             }
@@ -226,7 +228,7 @@ impl SeriesChart {
                 text: &text,
             });
         }
-        svg.line(plot.left, plot.bottom, plot.right, plot.bottom, Role::Muted);
+        svg.line(plot.left, plot.bottom, plot.right, plot.bottom, Role::Axis);
         self.draw_day_labels(&mut svg, &plot, slot);
         svg.finish()
     }
@@ -244,7 +246,7 @@ impl SeriesChart {
         for (i, text) in placed {
             let half = AXIS.width(&text) / 2.0;
             let x = centre(i).clamp(half + 4.0, UNITS_WIDE - half - 4.0);
-            svg.line(centre(i), plot.bottom, centre(i), plot.bottom + 8.0, Role::Muted);
+            svg.line(centre(i), plot.bottom, centre(i), plot.bottom + 8.0, Role::Axis);
             svg.text(Label {
                 x,
                 y,

@@ -31,12 +31,15 @@ pub(crate) fn escape_into(out: &mut String, s: &str) {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(' '),
-            '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}' => {
-                out.push(c)
-            }
+            c if is_xml_char(c) => out.push(c),
             _ => {}
         }
     }
+}
+
+/// Whether XML 1.0 can hold `c` at all.
+pub(crate) fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
 }
 
 /// `s` escaped; see [`escape_into`].
@@ -95,8 +98,8 @@ pub(crate) struct Svg {
 }
 
 impl Svg {
-    /// Opens the document: canvas `UNITS_WIDE × height` units, title and accessible label, the
-    /// style for `Auto`, and the background.
+    /// Opens the document: canvas `UNITS_WIDE × height` units, title and accessible label (its
+    /// lines joined by "; "), the style for `Auto`, and the background.
     pub(crate) fn begin(opts: &Options, height: f64, title: &str, label: &str) -> Svg {
         let mut out = String::with_capacity(8 * 1024);
         let size = if opts.responsive {
@@ -113,7 +116,7 @@ impl Svg {
             r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" {size} role="img" aria-label="{}" direction="ltr" font-family="{}">"#,
             num(UNITS_WIDE),
             num(height),
-            escape(label),
+            escape(&one_line(label)),
             escape(FONT_FAMILY),
         );
         let _ = write!(out, "<title>{}</title>", escape(title));
@@ -158,7 +161,8 @@ impl Svg {
         self.out.push_str("/>");
     }
 
-    /// A horizontal or vertical rule, 2 units thick.
+    /// A horizontal or vertical rule, 2 units thick, stroked in `role`'s colour (a line role:
+    /// [`Role::Grid`] or [`Role::Axis`]).
     pub(crate) fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, role: Role) {
         let _ = write!(
             self.out,
@@ -237,6 +241,18 @@ impl Svg {
         self.out.push_str("</svg>");
         self.out
     }
+}
+
+/// Lines joined by "; " (or a space after a full stop), for an attribute.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push_str(if out.ends_with('.') { " " } else { "; " });
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// The pixel height of a canvas `height` units tall drawn `width` pixels wide.

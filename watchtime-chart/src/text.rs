@@ -9,13 +9,15 @@ use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthChar;
 use watchtime_core::message::display_name;
 
+use crate::svg::is_xml_char;
+
 /// Shown for a name that is empty once cleaned (all control or zero-width characters).
 const NO_NAME: &str = "(no name)";
 
 /// A game or streamer name made safe to show: the same cleaning as in posts
-/// ([`display_name`]), so the image and the post say the same thing.
+/// ([`display_name`]), so the image and the post say the same thing, less what XML cannot hold.
 pub(crate) fn clean_name(raw: &str) -> String {
-    let name = display_name(raw);
+    let name: String = display_name(raw).chars().filter(|c| is_xml_char(*c)).collect();
     if name.is_empty() {
         NO_NAME.to_owned()
     } else {
