@@ -46,7 +46,11 @@ fn has_rtl(name: &str) -> bool {
 /// A name as parts of a line: isolated (U+2068 … U+2069) when it is right-to-left.
 pub(crate) fn name_parts(name: &str) -> Vec<Part> {
     if has_rtl(name) {
-        vec![Part::text("\u{2068}"), Part::name(name), Part::text("\u{2069}")]
+        vec![
+            Part::text("\u{2068}"),
+            Part::name(name),
+            Part::text("\u{2069}"),
+        ]
     } else {
         vec![Part::name(name)]
     }

@@ -47,7 +47,7 @@ pub(crate) fn day_labels(days: &[Day], step: DayStep) -> Vec<(usize, String)> {
             let last = days.len().saturating_sub(1);
             days.iter()
                 .enumerate()
-                .filter(|(i, _)| (last - i) % n as usize == 0)
+                .filter(|(i, _)| (last - i).is_multiple_of(n as usize))
                 .map(|(i, d)| (i, d.date().format("%-d %b").to_string()))
                 .collect()
         }

@@ -13,7 +13,6 @@ use resvg::{tiny_skia, usvg};
 
 use crate::error::Error;
 use crate::options::Options;
-use crate::svg::{UNITS_WIDE, pixel_height};
 use crate::{MAX_PNG_BYTES, RankingChart, SeriesChart};
 
 const BUNDLED: [&[u8]; 4] = [
@@ -96,8 +95,8 @@ fn fallback() -> usvg::FallbackSelectionFn<'static> {
     })
 }
 
-/// Rasterizes `svg` (drawn by this crate for `opts`) at `opts.width` pixels wide.
-fn rasterize(svg: &str, opts: &Options, fonts: &Fonts) -> Result<Vec<u8>, Error> {
+/// Rasterizes `svg`, drawn by this crate with a fixed pixel size.
+fn rasterize(svg: &str, fonts: &Fonts) -> Result<Vec<u8>, Error> {
     let options = usvg::Options {
         fontdb: Arc::clone(&fonts.db),
         font_resolver: usvg::FontResolver {
@@ -107,17 +106,17 @@ fn rasterize(svg: &str, opts: &Options, fonts: &Fonts) -> Result<Vec<u8>, Error>
         ..usvg::Options::default()
     };
     let tree = usvg::Tree::from_str(svg, &options).map_err(|e| Error::Svg(e.to_string()))?;
-    let width = opts.width;
-    let height = pixel_height(width, f64::from(tree.size().height()));
+    // The tree is already scaled from the viewBox to the SVG's pixel size.
+    let size = tree.size().to_int_size();
+    let (width, height) = (size.width(), size.height());
     let canvas_error = Error::Canvas { width, height };
     if width > 8192 || height > 8192 {
         return Err(canvas_error);
     }
     let mut pixmap = tiny_skia::Pixmap::new(width, height).ok_or(canvas_error)?;
-    let scale = (f64::from(width) / UNITS_WIDE) as f32;
     resvg::render(
         &tree,
-        tiny_skia::Transform::from_scale(scale, scale),
+        tiny_skia::Transform::identity(),
         &mut pixmap.as_mut(),
     );
     encode(&pixmap)
@@ -154,17 +153,25 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
+/// `opts` with a pixel size even if the web asked for a responsive SVG.
+fn fixed_size(opts: &Options) -> Options {
+    Options {
+        responsive: false,
+        ..opts.clone()
+    }
+}
+
 impl RankingChart {
     /// The chart as a PNG of `opts.width` pixels (1200×675 with [`Options::post`]), at most
     /// [`MAX_PNG_BYTES`]. An [`crate::Scheme::Auto`] chart comes out light.
     pub fn to_png(&self, opts: &Options, fonts: &Fonts) -> Result<Vec<u8>, Error> {
-        rasterize(&self.to_svg(opts), opts, fonts)
+        rasterize(&self.to_svg(&fixed_size(opts)), fonts)
     }
 }
 
 impl SeriesChart {
     /// The chart as a PNG; see [`RankingChart::to_png`].
     pub fn to_png(&self, opts: &Options, fonts: &Fonts) -> Result<Vec<u8>, Error> {
-        rasterize(&self.to_svg(opts), opts, fonts)
+        rasterize(&self.to_svg(&fixed_size(opts)), fonts)
     }
 }

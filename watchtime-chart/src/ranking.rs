@@ -1,9 +1,9 @@
 //! A ranking as a horizontal bar chart: names on the left, largest on top, the hours at each
 //! bar's end.
 
+use watchtime_core::DayRange;
 use watchtime_core::message::{DayRankings, Draft, Part, PostKind, format_hours, range_label};
 use watchtime_core::ranking::RankingEntry;
-use watchtime_core::DayRange;
 
 use crate::alt::{fit_words, name_line};
 use crate::frame::{CONTENT_TOP, Frame, PAD, bottom_space};
@@ -110,7 +110,7 @@ impl RankingChart {
     /// The bars largest first (stable, so equal values keep the caller's order).
     fn ordered(&self) -> Vec<&Bar> {
         let mut bars: Vec<&Bar> = self.bars.iter().collect();
-        bars.sort_by(|a, b| b.viewer_minutes.cmp(&a.viewer_minutes));
+        bars.sort_by_key(|b| std::cmp::Reverse(b.viewer_minutes));
         bars
     }
 
@@ -189,11 +189,11 @@ fn draw_bars(svg: &mut Svg, bars: &[&Bar], row: f64) {
     let inner = UNITS_WIDE - 2.0 * PAD;
     let rank_width = name_font.width(&bars.len().to_string());
     let names: Vec<String> = bars.iter().map(|b| clean_name(&b.label)).collect();
-    let values: Vec<String> = bars.iter().map(|b| format_hours(b.viewer_minutes)).collect();
-    let widest_name = names
+    let values: Vec<String> = bars
         .iter()
-        .map(|n| name_font.width(n))
-        .fold(0.0, f64::max);
+        .map(|b| format_hours(b.viewer_minutes))
+        .collect();
+    let widest_name = names.iter().map(|n| name_font.width(n)).fold(0.0, f64::max);
     let label_width = widest_name.min(inner * LABEL_SHARE);
     let names = fit_all(&names, label_width, name_font);
     let value_width = values
@@ -232,7 +232,14 @@ fn draw_bars(svg: &mut Svg, bars: &[&Bar], row: f64) {
         } else {
             (bar_max * bar.viewer_minutes as f64 / top).max(3.0)
         };
-        svg.rect(bar_x, mid - thickness / 2.0, length, thickness, 4.0, Role::Bar);
+        svg.rect(
+            bar_x,
+            mid - thickness / 2.0,
+            length,
+            thickness,
+            4.0,
+            Role::Bar,
+        );
         svg.close_link(linked);
         svg.text(Label {
             x: bar_x + length + 12.0,

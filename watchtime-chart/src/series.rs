@@ -246,7 +246,13 @@ impl SeriesChart {
         for (i, text) in placed {
             let half = AXIS.width(&text) / 2.0;
             let x = centre(i).clamp(half + 4.0, UNITS_WIDE - half - 4.0);
-            svg.line(centre(i), plot.bottom, centre(i), plot.bottom + 8.0, Role::Axis);
+            svg.line(
+                centre(i),
+                plot.bottom,
+                centre(i),
+                plot.bottom + 8.0,
+                Role::Axis,
+            );
             svg.text(Label {
                 x,
                 y,

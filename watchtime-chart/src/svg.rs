@@ -53,7 +53,7 @@ pub(crate) fn escape(s: &str) -> String {
 pub(crate) fn num(v: f64) -> String {
     let s = format!("{:.1}", v);
     match s.strip_suffix(".0") {
-        Some(whole) if whole == "-0" => "0".to_owned(),
+        Some("-0") => "0".to_owned(),
         Some(whole) => whole.to_owned(),
         None => s,
     }
@@ -207,7 +207,11 @@ impl Svg {
             let emoji = is_emoji_grapheme(g);
             if emoji != in_emoji {
                 if emoji {
-                    let _ = write!(self.out, r#"<tspan font-family="{}">"#, escape(EMOJI_FAMILY));
+                    let _ = write!(
+                        self.out,
+                        r#"<tspan font-family="{}">"#,
+                        escape(EMOJI_FAMILY)
+                    );
                 } else {
                     self.out.push_str("</tspan>");
                 }
@@ -293,7 +297,13 @@ mod tests {
         for ok in ["/games/1", "https://example.com/x", "HTTP://a"] {
             assert!(safe_href(ok), "{ok}");
         }
-        for bad in ["javascript:alert(1)", " JavaScript:x", "//evil.example", "data:x", ""] {
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:x",
+            "//evil.example",
+            "data:x",
+            "",
+        ] {
             assert!(!safe_href(bad), "{bad}");
         }
     }

@@ -1,5 +1,6 @@
 //! Writes the charts of a realistic day to the target directory, to look at.
 #![cfg(feature = "png")]
+#![allow(clippy::unwrap_used)]
 
 mod fixtures;
 
@@ -22,7 +23,11 @@ fn writes_example_images() {
         };
         let png = chart.to_png(&dark, &fonts).unwrap();
         std::fs::write(dir.join(format!("{kind}-dark.png")), png).unwrap();
-        std::fs::write(dir.join(format!("{kind}.svg")), chart.to_svg(&Options::web())).unwrap();
+        std::fs::write(
+            dir.join(format!("{kind}.svg")),
+            chart.to_svg(&Options::web()),
+        )
+        .unwrap();
     }
     let (range, days) = fixtures::month();
     let series = SeriesChart::new("Just Chatting", range, fixtures::BRAND, days);
@@ -31,5 +36,19 @@ fn writes_example_images() {
         series.to_png(&Options::post(), &fonts).unwrap(),
     )
     .unwrap();
+    for days in [7u32, 366] {
+        let range = watchtime_core::DayRange::ending(fixtures::day(), days);
+        let values: Vec<_> = range
+            .days()
+            .enumerate()
+            .map(|(i, d)| (d, 40_000_000 + (i as u64 * 7919 % 600) * 50_000))
+            .collect();
+        let chart = SeriesChart::new("Grand Theft Auto V", range, fixtures::BRAND, values);
+        std::fs::write(
+            dir.join(format!("series-{days}.png")),
+            chart.to_png(&Options::post(), &fonts).unwrap(),
+        )
+        .unwrap();
+    }
     println!("{}", dir.display());
 }

@@ -1,5 +1,6 @@
 //! The SVG: exact output for a fixed ranking and series, and well-formed, escaped XML for
 //! hostile names.
+#![allow(clippy::unwrap_used)]
 
 mod fixtures;
 
@@ -140,7 +141,9 @@ fn hostile_names_stay_text_in_well_formed_xml() {
     for opts in [Options::post(), web_with_nonce("n<\"'>")] {
         let svg = chart.to_svg(&opts);
         let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
-        let allowed = ["svg", "title", "style", "rect", "line", "text", "tspan", "a"];
+        let allowed = [
+            "svg", "title", "style", "rect", "line", "text", "tspan", "a",
+        ];
         for node in doc.descendants().filter(|n| n.is_element()) {
             assert!(
                 allowed.contains(&node.tag_name().name()),
@@ -163,7 +166,11 @@ fn hostile_names_stay_text_in_well_formed_xml() {
                 .chars()
                 .filter(|c| !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
                 .collect();
-            let shown = if cleaned.is_empty() { "(no name)".to_owned() } else { cleaned };
+            let shown = if cleaned.is_empty() {
+                "(no name)".to_owned()
+            } else {
+                cleaned
+            };
             let found = texts.iter().any(|t| {
                 t == &shown || (t.ends_with('…') && shown.starts_with(t.trim_end_matches('…')))
             });
@@ -211,7 +218,10 @@ fn web_charts_scale_and_follow_the_reader_scheme() {
         scheme: Scheme::Dark,
         ..Options::post()
     });
-    assert!(dark.contains(r##"class="wtc-bg" fill="#0e0e10""##), "{dark}");
+    assert!(
+        dark.contains(r##"class="wtc-bg" fill="#0e0e10""##),
+        "{dark}"
+    );
 }
 
 #[test]
