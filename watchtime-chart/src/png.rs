@@ -135,7 +135,7 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, Error> {
         let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_compression(png::Compression::High);
+        encoder.set_compression(png::Compression::Balanced);
         encoder.set_filter(png::Filter::Adaptive);
         let mut writer = encoder
             .write_header()
