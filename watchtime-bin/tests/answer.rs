@@ -201,11 +201,11 @@ async fn every_mention_is_answered_exactly_once() {
     let run = site.run(BOTH, &["answer"]).await.ok();
     assert_eq!(
         summary(&run, "twitter"),
-        "twitter: 112 mentions read, 106 answered, 2 how-to replies, 4 skipped, 0 unfinished"
+        "twitter: 112 mentions read, 106 answered, 2 how-to replies, 4 skipped, 0 unfinished, 0 refused"
     );
     assert_eq!(
         summary(&run, "mastodon"),
-        "mastodon: 46 mentions read, 40 answered, 2 how-to replies, 4 skipped, 0 unfinished"
+        "mastodon: 46 mentions read, 40 answered, 2 how-to replies, 4 skipped, 0 unfinished, 0 refused"
     );
 
     // X: two pages of mentions, one reply per answered mention, each naming its asker.
@@ -299,11 +299,11 @@ async fn every_mention_is_answered_exactly_once() {
     let again = site.run(BOTH, &["answer"]).await.ok();
     assert_eq!(
         summary(&again, "twitter"),
-        "twitter: 0 mentions read, 0 answered, 0 how-to replies, 0 skipped, 0 unfinished"
+        "twitter: 0 mentions read, 0 answered, 0 how-to replies, 0 skipped, 0 unfinished, 0 refused"
     );
     assert_eq!(
         summary(&again, "mastodon"),
-        "mastodon: 0 mentions read, 0 answered, 0 how-to replies, 0 skipped, 0 unfinished"
+        "mastodon: 0 mentions read, 0 answered, 0 how-to replies, 0 skipped, 0 unfinished, 0 refused"
     );
     assert_eq!(x.count(Route::Tweets).await, x_want.len());
     assert_eq!(m.status_requests().await, m_want.len());
@@ -341,7 +341,7 @@ async fn every_mention_is_answered_exactly_once() {
         assert_eq!(
             summary(&third, platform),
             format!(
-                "{platform}: 2 mentions read, 1 answered, 0 how-to replies, 1 skipped, 0 unfinished"
+                "{platform}: 2 mentions read, 1 answered, 0 how-to replies, 1 skipped, 0 unfinished, 0 refused"
             )
         );
     }

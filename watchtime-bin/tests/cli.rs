@@ -355,3 +355,71 @@ fn import_refuses_impossible_dates_and_ids() {
         .collect();
     assert_eq!(closed, ["closed 2026-11-25: 2 of 48 snapshots"], "{stdout}");
 }
+
+/// One line of JSON Lines: Alpha (id 1) live in Chess with `viewers`, at `taken_at`.
+fn alpha_line(taken_at: &str, viewers: u32) -> String {
+    format!(
+        r#"{{"taken_at": "{taken_at}", "complete": true, "streams": [{{"user_id": "1", "user_login": "alpha", "user_name": "Alpha", "game_id": "743", "game_name": "Chess", "viewer_count": {viewers}}}]}}"#
+    )
+}
+
+/// The issue's scenario: a snapshot at 30 minutes, then one at 15 minutes inside its span. The
+/// second is refused with its line number and both lengths, so the span counts once; closing
+/// the day under a 1-minute setting still expects the 48 slots it was collected at.
+#[test]
+fn mixed_slot_lengths_count_a_span_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, line: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, line + "\n").unwrap();
+        path
+    };
+    let run = |args: &[&str]| {
+        let mut all = vec!["--now", "2026-11-27T00:00:00Z"];
+        all.extend_from_slice(args);
+        watchtime(dir.path(), None, &all)
+    };
+    let at30 = write("at30.jsonl", alpha_line("2026-11-25T16:00:05Z", 1000));
+    let out = run(&["--slot-minutes", "30", "import", at30.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("closed 2026-11-25: 1 of 48 snapshots"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let at15 = write("at15.jsonl", alpha_line("2026-11-25T16:15:05Z", 1000));
+    let out = run(&["--slot-minutes", "15", "import", at15.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(
+            "at15.jsonl:1: skipped: invalid input: a 15-minute snapshot of 2026-11-25 16:15 UTC \
+             overlaps the stored 30-minute snapshot of 2026-11-25 16:00 UTC"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = run(&["--slot-minutes", "1", "close-day", "2026-11-25"]);
+    assert_eq!(
+        text(&out.stdout),
+        "closed 2026-11-25: 1 of 48 snapshots (0 incomplete), 1 streamer-game totals\n",
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(&["report", "2026-11-25", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let alpha = &report["streamers"][0];
+    assert_eq!(
+        (
+            &alpha["viewer_minutes"],
+            &alpha["airtime_minutes"],
+            &report["slots_expected"]
+        ),
+        (
+            &serde_json::json!(30_000),
+            &serde_json::json!(30),
+            &serde_json::json!(48)
+        )
+    );
+}

@@ -398,7 +398,7 @@ async fn a_server_error_never_doubles_a_post() {
     );
     assert_eq!(
         second.outcome("discord", "top-games"),
-        "held: an earlier attempt (2 so far) may have gone out and discord would post a duplicate; check the account, and if the post is missing run `watchtime post 2026-11-25 --release-held`"
+        "held: 1 earlier send(s) may have gone out and discord would post a duplicate; check the account, and if the post is missing run `watchtime post 2026-11-25 --release-held`"
     );
     assert_eq!(
         second.outcome("mastodon", "top-games"),
@@ -408,7 +408,11 @@ async fn a_server_error_never_doubles_a_post() {
     assert_eq!(m.status_requests().await, 4);
     assert_eq!((d.executions().await, d.texts().len()), (3, 2));
     let held = site.post_entry("discord", "top-games").await.unwrap();
-    assert_eq!((held.state, held.attempts), (OutboxState::Pending, 2));
+    assert_eq!(
+        (held.state, held.attempts),
+        (OutboxState::Pending, 1),
+        "a run that holds a post does not count as a send"
+    );
 
     // The operator checks the channel, sees the post missing, and releases it.
     let released = site
@@ -481,7 +485,7 @@ async fn a_crash_between_send_and_record_never_doubles_a_post() {
     );
     assert_eq!(
         run.outcome("discord", "top-games"),
-        "held: an earlier attempt (2 so far) may have gone out and discord would post a duplicate; check the account, and if the post is missing run `watchtime post 2026-11-25 --release-held`"
+        "held: 1 earlier send(s) may have gone out and discord would post a duplicate; check the account, and if the post is missing run `watchtime post 2026-11-25 --release-held`"
     );
     for platform in ["twitter", "mastodon", "discord"] {
         for kind in &KINDS[1..] {
@@ -503,7 +507,7 @@ async fn a_crash_between_send_and_record_never_doubles_a_post() {
         .ok();
     assert_eq!(
         again.outcome("discord", "top-games"),
-        "held: an earlier attempt (3 so far) may have gone out and discord would post a duplicate; check the account, and if the post is missing run `watchtime post 2026-11-25 --release-held`"
+        "held: 1 earlier send(s) may have gone out and discord would post a duplicate; check the account, and if the post is missing run `watchtime post 2026-11-25 --release-held`"
     );
     assert_eq!(x.count(Route::Tweets).await, 4);
     assert_eq!(m.status_requests().await, 4);
@@ -528,7 +532,7 @@ async fn an_unknown_x_post_is_held_after_the_duplicate_window() {
         .ok();
     assert_eq!(
         second.outcome("twitter", "top-games"),
-        "held: an earlier attempt (2 so far) may have gone out and twitter would post a duplicate; check the account, and if the post is missing run `watchtime post 2026-11-25 --release-held`"
+        "held: 1 earlier send(s) may have gone out and twitter would post a duplicate; check the account, and if the post is missing run `watchtime post 2026-11-25 --release-held`"
     );
     assert_eq!((x.count(Route::Tweets).await, x.posts().len()), (3, 3));
 }

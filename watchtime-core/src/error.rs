@@ -61,10 +61,25 @@ pub enum Error {
     },
 
     /// The input is malformed or breaks a rule (a bad snapshot, a bad setting, a bad page from an
-    /// API). Retrying the same input gives the same error.
+    /// API, a snapshot overlapping one of another slot length). Retrying the same input gives
+    /// the same error, now and later. A request that is right but comes too early or too late is
+    /// [`Error::NotReady`] instead.
     #[error("invalid input: {message}")]
     InvalidInput {
         /// What is wrong and where.
+        message: String,
+    },
+
+    /// The request is right but the data is not in the state it needs: too early (a day that is
+    /// not over, a day not closed yet) or too late (a day whose raw samples were pruned, so it
+    /// can no longer be closed again).
+    ///
+    /// Not [`Error::is_retryable`]: retrying soon changes nothing. What changes it is time or
+    /// another step (the day ends, the close step runs), so a scheduler waits for that step
+    /// rather than backing off, and a user is told what to do first.
+    #[error("{message}")]
+    NotReady {
+        /// What the data lacks and, where there is one, what to do first.
         message: String,
     },
 
@@ -96,6 +111,22 @@ impl Error {
         Error::InvalidInput {
             message: message.into(),
         }
+    }
+
+    /// A request that comes too early or too late for the data, with a message saying what it
+    /// waits for or why it can no longer be done.
+    pub fn not_ready(message: impl Into<String>) -> Self {
+        Error::NotReady {
+            message: message.into(),
+        }
+    }
+
+    /// Closing `day` again is refused: its raw samples were pruned, and a rollup of what is left
+    /// would replace its totals with less. The one message every store gives.
+    pub fn pruned(day: crate::time::Day) -> Self {
+        Error::not_ready(format!(
+            "the raw samples of day {day} were pruned; its stored totals are kept as they are"
+        ))
     }
 
     /// A transient failure of `service` caused by `source`, which tells what happened.
@@ -188,6 +219,7 @@ mod tests {
         assert_eq!(limited.retry_after(), Some(Duration::from_secs(7)));
         assert_eq!(limited.to_string(), "x rate limit reached, retry in 7s");
         assert!(!Error::invalid("bad").is_retryable());
+        assert!(!Error::not_ready("day 2026-11-26 is not over").is_retryable());
         let auth = Error::Unauthorized {
             service: "twitch",
             message: "check TWITCH_CLIENT_ID".into(),
@@ -208,7 +240,7 @@ mod tests {
     #[test]
     fn each_layer_says_its_part_once() {
         let disk = || std::io::Error::other("disk I/O error");
-        let cases: [(Error, &str); 5] = [
+        let cases: [(Error, &str); 6] = [
             (
                 Error::backend("sqlite", Query(disk())),
                 "sqlite failed: SQLite query failed: disk I/O error",
@@ -228,6 +260,10 @@ mod tests {
             (
                 Error::invalid("line 3: not JSON"),
                 "invalid input: line 3: not JSON",
+            ),
+            (
+                Error::pruned("2026-10-01".parse().expect("a day")),
+                "the raw samples of day 2026-10-01 were pruned; its stored totals are kept as they are",
             ),
         ];
         for (error, want) in cases {

@@ -64,4 +64,4 @@ pub use ports::{
 };
 pub use settings::Settings;
 pub use snapshot::{Completeness, SlotSnapshot, Snapshot, StreamSample};
-pub use time::{Clock, Day, DayCalendar, DayRange, Slot, SlotLength};
+pub use time::{Clock, Day, DayCalendar, DayRange, Slot, SlotLength, Span};

@@ -94,6 +94,14 @@ impl State {
 impl SnapshotStore for MemoryStore {
     async fn record_snapshot(&self, snapshot: &SlotSnapshot) -> Result<()> {
         let mut state = self.lock();
+        let span = snapshot.span();
+        let (from, to) = span.neighbour_starts();
+        span.check_against(
+            state
+                .snapshots
+                .range(Slot::from_unix(from)..Slot::from_unix(to))
+                .map(|(_, (info, _))| info.span()),
+        )?;
         let slot = snapshot.slot();
         for s in snapshot.streams() {
             let entry = state
@@ -153,10 +161,7 @@ impl TotalsStore for MemoryStore {
             .pruned_before
             .is_some_and(|p| window.start < p.start())
         {
-            return Err(Error::invalid(format!(
-                "the raw samples of day {} were pruned; its stored totals are kept as they are",
-                window.day
-            )));
+            return Err(Error::pruned(window.day));
         }
         let snaps: Vec<&SlotSnapshot> = state.window_snapshots(window).collect();
         let totals = rollup(window.day, snaps.iter().copied());

@@ -138,6 +138,9 @@ pub enum OutboxState {
     Sent,
     /// Deliberately not sent (the bot's own mention, a rate-limited author, …).
     Skipped,
+    /// Refused by the platform for good (the text, the post replied to, the account's standing):
+    /// not sent again, so a refusal is not repeated on every run.
+    Rejected,
 }
 
 impl OutboxState {
@@ -148,6 +151,7 @@ impl OutboxState {
             OutboxState::Failed => "failed",
             OutboxState::Sent => "sent",
             OutboxState::Skipped => "skipped",
+            OutboxState::Rejected => "rejected",
         }
     }
 
@@ -158,14 +162,18 @@ impl OutboxState {
             OutboxState::Failed,
             OutboxState::Sent,
             OutboxState::Skipped,
+            OutboxState::Rejected,
         ]
         .into_iter()
         .find(|p| p.as_str() == s)
     }
 
-    /// Sent or skipped: nothing more will be done.
+    /// Sent, skipped or rejected: nothing more will be done.
     pub fn is_settled(self) -> bool {
-        matches!(self, OutboxState::Sent | OutboxState::Skipped)
+        matches!(
+            self,
+            OutboxState::Sent | OutboxState::Skipped | OutboxState::Rejected
+        )
     }
 }
 
@@ -219,7 +227,7 @@ pub enum Claim {
         /// What the earlier attempt sent, and what to send again.
         payload: Payload,
     },
-    /// Already sent or skipped: do nothing.
+    /// Already sent, skipped or rejected: do nothing.
     Settled(OutboxEntry),
 }
 
@@ -275,6 +283,11 @@ pub enum Settlement {
         /// Why.
         reason: String,
     },
+    /// The platform refused it for good: it did not go out and is not tried again.
+    Rejected {
+        /// The platform's refusal.
+        reason: String,
+    },
 }
 
 impl Settlement {
@@ -284,6 +297,7 @@ impl Settlement {
             Settlement::Sent { .. } => OutboxState::Sent,
             Settlement::Skipped { .. } => OutboxState::Skipped,
             Settlement::Failed { .. } => OutboxState::Failed,
+            Settlement::Rejected { .. } => OutboxState::Rejected,
         }
     }
 
@@ -295,11 +309,13 @@ impl Settlement {
         }
     }
 
-    /// The reason, for skipped and failed entries.
+    /// The reason, for entries that were not sent.
     pub fn detail(&self) -> Option<&str> {
         match self {
             Settlement::Sent { .. } => None,
-            Settlement::Skipped { reason } | Settlement::Failed { reason } => Some(reason),
+            Settlement::Skipped { reason }
+            | Settlement::Failed { reason }
+            | Settlement::Rejected { reason } => Some(reason),
         }
     }
 }

@@ -7,18 +7,8 @@ use chrono::{DateTime, Utc};
 use crate::settings::Settings;
 use crate::time::{Day, Slot};
 
-/// A scheduled action.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Event {
-    /// Take the snapshot of a slot (at its start).
-    Collect(Slot),
-    /// Roll a finished day up.
-    Close(Day),
-    /// Publish a day's posts.
-    Post(Day),
-}
-
-/// The timetable of the bot, derived from [`Settings`].
+/// The timetable of the bot, derived from [`Settings`]: the one place that says when each
+/// snapshot, close and post is due. The daemon plans every step through it.
 #[derive(Clone, Copy, Debug)]
 pub struct Schedule {
     settings: Settings,
@@ -30,10 +20,24 @@ impl Schedule {
         Schedule { settings }
     }
 
+    /// The slot in progress at `now`. At start-up its snapshot is taken at once if it has none:
+    /// a snapshot taken late in its slot still counts for it.
+    pub fn current_slot(&self, now: DateTime<Utc>) -> Slot {
+        self.settings.slot_length.slot_of(now)
+    }
+
     /// The slot whose snapshot is due at or after `t`: the slot starting at `t` if `t` is a
     /// boundary, else the next one.
     pub fn next_collect(&self, t: DateTime<Utc>) -> Slot {
         self.settings.slot_length.first_slot_from(t)
+    }
+
+    /// The slot to collect after the sweep of `slot` ended at `finished`: the next slot, or, when
+    /// the sweep outlasted it, the first slot that starts after it ended (snapshots never
+    /// overlap, so the slots in between are skipped).
+    pub fn collect_after(&self, slot: Slot, finished: DateTime<Utc>) -> Slot {
+        self.next_collect(finished)
+            .max(self.settings.slot_length.next(slot))
     }
 
     /// When `day` is closed.
@@ -58,31 +62,6 @@ impl Schedule {
             day = day.next();
         }
         day
-    }
-
-    /// Every event in `[from, to)`, in time order (ties: collect, close, post).
-    pub fn events(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(DateTime<Utc>, Event)> {
-        let mut out = Vec::new();
-        let mut slot = self.next_collect(from);
-        while slot.start() < to {
-            out.push((slot.start(), Event::Collect(slot)));
-            slot = self.settings.slot_length.next(slot);
-        }
-        let calendar = self.settings.calendar;
-        let mut day = calendar.day_of(from).minus_days(2);
-        while self.close_at(day) < to || self.post_at(day) < to {
-            for (at, event) in [
-                (self.close_at(day), Event::Close(day)),
-                (self.post_at(day), Event::Post(day)),
-            ] {
-                if from <= at && at < to {
-                    out.push((at, event));
-                }
-            }
-            day = day.next();
-        }
-        out.sort();
-        out
     }
 }
 
@@ -112,56 +91,38 @@ mod tests {
         );
     }
 
-    /// Every event of a month in local time: collects at :00 and :30, closes at 08:05, posts at
-    /// 14:00, whatever the offset; slots per day 46 across spring-forward, 50 across fall-back.
+    /// A month as the daemon walks it: collects slot after slot (each at its start, at :00 and
+    /// :30 local, whatever the offset), and each day closed at 08:05 and posted at 14:00 of the
+    /// next local day. Returns the slots collected per day.
     fn check_month(from: &str, to: &str) -> Vec<(String, usize)> {
         let settings = Settings::default();
         let s = Schedule::new(settings);
         let tz = settings.calendar.zone();
-        let events = s.events(at(from), at(to));
+        let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
+        let (from, to) = (at(from), at(to));
         let mut per_day: std::collections::BTreeMap<String, usize> = Default::default();
-        for (t, e) in &events {
-            let local = t.with_timezone(&tz).format("%H:%M").to_string();
-            match e {
-                Event::Collect(slot) => {
-                    assert!(local.ends_with(":00") || local.ends_with(":30"), "{t}");
-                    *per_day
-                        .entry(settings.calendar.day_of_slot(*slot).to_string())
-                        .or_default() += 1;
-                }
-                Event::Close(d) => {
-                    assert_eq!(local, "08:05", "close of {d}");
-                    assert_eq!(settings.calendar.day_of(*t), d.next());
-                }
-                Event::Post(d) => {
-                    assert_eq!(local, "14:00", "posts of {d}");
-                    assert_eq!(settings.calendar.day_of(*t), d.next());
-                }
-            }
+        let mut slot = s.next_collect(from);
+        while slot.start() < to {
+            let t = slot.start();
+            assert!(
+                local(t).ends_with(":00") || local(t).ends_with(":30"),
+                "{t}"
+            );
+            *per_day
+                .entry(settings.calendar.day_of_slot(slot).to_string())
+                .or_default() += 1;
+            // A sweep that takes a minute leaves the next slot due.
+            slot = s.collect_after(slot, t + chrono::Duration::minutes(1));
         }
-        // Every day of the month is closed once and posted once, in that order.
-        let closes: Vec<_> = events
-            .iter()
-            .filter_map(|(_, e)| {
-                if let Event::Close(d) = e {
-                    Some(*d)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        let posts: Vec<_> = events
-            .iter()
-            .filter_map(|(_, e)| {
-                if let Event::Post(d) = e {
-                    Some(*d)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        assert_eq!(closes, posts);
-        assert!(closes.windows(2).all(|w| w[1] == w[0].next()));
+        let mut day = settings.calendar.day_of(from);
+        while s.close_at(day) < to {
+            assert_eq!(local(s.close_at(day)), "08:05", "close of {day}");
+            assert_eq!(settings.calendar.day_of(s.close_at(day)), day.next());
+            assert_eq!(local(s.post_at(day)), "14:00", "posts of {day}");
+            assert_eq!(settings.calendar.day_of(s.post_at(day)), day.next());
+            assert!(s.close_at(day) < s.post_at(day));
+            day = day.next();
+        }
         per_day.into_iter().collect()
     }
 
@@ -174,14 +135,36 @@ mod tests {
         }
     }
 
-    /// The closes and posts of `[from, to)`, exactly.
-    fn closes_and_posts(from: &str, to: &str) -> Vec<String> {
-        Schedule::new(Settings::default())
-            .events(at(from), at(to))
-            .into_iter()
-            .filter(|(_, e)| !matches!(e, Event::Collect(_)))
-            .map(|(t, e)| format!("{t:?} {e:?}"))
-            .collect()
+    /// The closes and posts of the days starting at `first`, as instants.
+    fn closes_and_posts(first: &str, days: usize) -> Vec<String> {
+        let s = Schedule::new(Settings::default());
+        let mut day: Day = first.parse().unwrap();
+        let mut out = Vec::new();
+        for _ in 0..days {
+            out.push(format!("{:?} close {day}", s.close_at(day)));
+            out.push(format!("{:?} post {day}", s.post_at(day)));
+            day = day.next();
+        }
+        out
+    }
+
+    #[test]
+    fn a_sweep_that_outlasts_its_slot_skips_to_the_next_start() {
+        let s = Schedule::new(Settings::default());
+        let slot = s.current_slot(at("2026-11-26T20:10:00Z"));
+        assert_eq!(slot.start(), at("2026-11-26T20:00:00Z"));
+        let next = |minutes| {
+            s.collect_after(
+                slot,
+                at("2026-11-26T20:00:00Z") + chrono::Duration::minutes(minutes),
+            )
+            .start()
+        };
+        assert_eq!(next(3), at("2026-11-26T20:30:00Z"));
+        assert_eq!(next(30), at("2026-11-26T20:30:00Z"));
+        assert_eq!(next(31), at("2026-11-26T21:00:00Z"));
+        assert_eq!(next(90), at("2026-11-26T21:30:00Z"));
+        assert_eq!(next(95), at("2026-11-26T22:00:00Z"));
     }
 
     #[test]
@@ -189,14 +172,14 @@ mod tests {
         let days = check_month("2026-02-20T16:00:00Z", "2026-03-20T15:00:00Z");
         check_slots(days, 28, "2026-03-07", 46);
         assert_eq!(
-            closes_and_posts("2026-03-07T16:00:00Z", "2026-03-09T22:00:00Z"),
+            closes_and_posts("2026-03-06", 3),
             [
-                "2026-03-07T16:05:00Z Close(Day(2026-03-06))",
-                "2026-03-07T22:00:00Z Post(Day(2026-03-06))",
-                "2026-03-08T15:05:00Z Close(Day(2026-03-07))",
-                "2026-03-08T21:00:00Z Post(Day(2026-03-07))",
-                "2026-03-09T15:05:00Z Close(Day(2026-03-08))",
-                "2026-03-09T21:00:00Z Post(Day(2026-03-08))",
+                "2026-03-07T16:05:00Z close 2026-03-06",
+                "2026-03-07T22:00:00Z post 2026-03-06",
+                "2026-03-08T15:05:00Z close 2026-03-07",
+                "2026-03-08T21:00:00Z post 2026-03-07",
+                "2026-03-09T15:05:00Z close 2026-03-08",
+                "2026-03-09T21:00:00Z post 2026-03-08",
             ]
         );
     }
@@ -206,14 +189,14 @@ mod tests {
         let days = check_month("2026-10-15T15:00:00Z", "2026-11-14T16:00:00Z");
         check_slots(days, 30, "2026-10-31", 50);
         assert_eq!(
-            closes_and_posts("2026-10-31T15:00:00Z", "2026-11-02T23:00:00Z"),
+            closes_and_posts("2026-10-30", 3),
             [
-                "2026-10-31T15:05:00Z Close(Day(2026-10-30))",
-                "2026-10-31T21:00:00Z Post(Day(2026-10-30))",
-                "2026-11-01T16:05:00Z Close(Day(2026-10-31))",
-                "2026-11-01T22:00:00Z Post(Day(2026-10-31))",
-                "2026-11-02T16:05:00Z Close(Day(2026-11-01))",
-                "2026-11-02T22:00:00Z Post(Day(2026-11-01))",
+                "2026-10-31T15:05:00Z close 2026-10-30",
+                "2026-10-31T21:00:00Z post 2026-10-30",
+                "2026-11-01T16:05:00Z close 2026-10-31",
+                "2026-11-01T22:00:00Z post 2026-10-31",
+                "2026-11-02T16:05:00Z close 2026-11-01",
+                "2026-11-02T22:00:00Z post 2026-11-01",
             ]
         );
     }

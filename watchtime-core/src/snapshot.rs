@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::ids::{Game, Streamer};
-use crate::time::{Slot, SlotLength};
+use crate::time::{Slot, SlotLength, Span};
 
 /// The default threshold: streams need more than 50 viewers to count.
 pub const DEFAULT_MIN_VIEWERS: u32 = 50;
@@ -205,6 +205,14 @@ impl SlotSnapshot {
         self.length
     }
 
+    /// The span of time it counts for; see [`Span`] for how spans of other lengths may mix.
+    pub fn span(&self) -> Span {
+        Span {
+            slot: self.slot,
+            length: self.length,
+        }
+    }
+
     /// When the sweep started.
     pub fn taken_at(&self) -> DateTime<Utc> {
         self.taken_at
@@ -247,6 +255,14 @@ pub struct SnapshotInfo {
 }
 
 impl SnapshotInfo {
+    /// The span of time the snapshot counts for.
+    pub fn span(&self) -> Span {
+        Span {
+            slot: self.slot,
+            length: self.length,
+        }
+    }
+
     /// The summary of a snapshot about to be recorded.
     pub fn of(snapshot: &SlotSnapshot) -> Self {
         SnapshotInfo {

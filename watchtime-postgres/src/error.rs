@@ -91,9 +91,8 @@ impl PostgresError {
 impl From<PostgresError> for CoreError {
     fn from(e: PostgresError) -> Self {
         match e {
-            PostgresError::Pruned(_) | PostgresError::InvalidUrl { .. } => {
-                CoreError::invalid(e.to_string())
-            }
+            PostgresError::Pruned(day) => CoreError::pruned(day),
+            PostgresError::InvalidUrl { .. } => CoreError::invalid(e.to_string()),
             e if e.is_transient() => CoreError::unavailable_from("postgres", e),
             e => CoreError::backend("postgres", e),
         }

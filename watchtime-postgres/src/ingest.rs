@@ -6,9 +6,45 @@ use std::collections::HashMap;
 use sqlx::{Postgres, Transaction};
 use watchtime_core::snapshot::SlotSnapshot;
 use watchtime_core::text::{key_len, name_key};
+use watchtime_core::{Slot, SlotLength, Span};
 
-use crate::codec::{game_col, signed};
-use crate::error::Result;
+use crate::codec::{game_col, signed, unsigned};
+use crate::error::{PostgresError, Result};
+
+/// The advisory lock class of an hour's recordings (the second key is the hour).
+const HOUR_LOCK: i32 = 0x5754_0001;
+
+/// Locks the hour that holds `span` for this transaction, then reads the stored snapshots that
+/// may overlap it, for the core's mixed-length rule ([`Span::check_against`]). Recordings in one
+/// hour take turns, so two overlapping spans of different lengths cannot both pass the check.
+pub(crate) async fn stored_spans(
+    tx: &mut Transaction<'_, Postgres>,
+    span: Span,
+) -> Result<Vec<Span>> {
+    let hour = i32::try_from(span.hour())
+        .map_err(|_| PostgresError::Corrupt(format!("slot {} out of range", span.slot)))?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+        .bind(HOUR_LOCK)
+        .bind(hour)
+        .execute(&mut **tx)
+        .await?;
+    let (from, to) = span.neighbour_starts();
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT slot, slot_minutes FROM snapshots WHERE slot >= $1 AND slot < $2")
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut **tx)
+            .await?;
+    rows.into_iter()
+        .map(|(slot, minutes)| {
+            Ok(Span {
+                slot: Slot::from_unix(slot),
+                length: SlotLength::from_minutes(unsigned(minutes, "slot length")?)
+                    .map_err(|e| PostgresError::Corrupt(e.to_string()))?,
+            })
+        })
+        .collect()
+}
 
 /// The slot's record. It goes first: its row lock makes two recordings of one slot take turns,
 /// so the second one's DELETE sees (and removes) the first one's samples.

@@ -128,7 +128,7 @@ impl PostgresStore {
     ) -> Result<bool> {
         let found = sqlx::query(
             "UPDATE outbox SET state = $3, remote_id = $4, detail = $5, updated_at = $6
-             WHERE platform = $1 AND item = $2 AND state NOT IN ('sent', 'skipped')",
+             WHERE platform = $1 AND item = $2 AND state NOT IN ('sent', 'skipped', 'rejected')",
         )
         .bind(&key.platform)
         .bind(&key.item)

@@ -14,7 +14,7 @@ use watchtime_core::{Slot, SlotLength};
 
 use crate::codec::{first_slot_at_or_after, unsigned};
 use crate::error::{PostgresError, Result, redact_url};
-use crate::ingest::write_snapshot;
+use crate::ingest::{stored_spans, write_snapshot};
 
 /// The migrations embedded in the binary, applied by [`PostgresStore::connect`].
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -221,6 +221,8 @@ fn reason(e: &sqlx::Error) -> String {
 impl SnapshotStore for PostgresStore {
     async fn record_snapshot(&self, snapshot: &SlotSnapshot) -> watchtime_core::Result<()> {
         let mut tx = self.pool.begin().await.map_err(PostgresError::from)?;
+        let span = snapshot.span();
+        span.check_against(stored_spans(&mut tx, span).await?)?;
         write_snapshot(&mut tx, snapshot).await?;
         tx.commit().await.map_err(PostgresError::from)?;
         Ok(())

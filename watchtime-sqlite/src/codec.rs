@@ -1,7 +1,7 @@
 //! Conversions between domain values and the column types SQLite keeps.
 
 use chrono::{DateTime, TimeZone, Utc};
-use watchtime_core::{Day, GameId};
+use watchtime_core::{Day, GameId, SlotLength};
 
 use crate::error::{Result, SqliteError};
 
@@ -40,4 +40,10 @@ pub(crate) fn unsigned<T: TryFrom<i64>>(col: i64, what: &str) -> Result<T> {
 /// An unsigned sum for an INTEGER column (SQLite integers are signed 64-bit).
 pub(crate) fn signed(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A slot length read from a `slot_minutes` column.
+pub(crate) fn slot_length(minutes: i64) -> Result<SlotLength> {
+    SlotLength::from_minutes(unsigned(minutes, "slot length")?)
+        .map_err(|e| SqliteError::Corrupt(e.to_string()))
 }

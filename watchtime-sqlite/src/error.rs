@@ -63,9 +63,8 @@ impl SqliteError {
 impl From<SqliteError> for CoreError {
     fn from(e: SqliteError) -> Self {
         match e {
-            SqliteError::Pruned(_) | SqliteError::InvalidUrl { .. } => {
-                CoreError::invalid(e.to_string())
-            }
+            SqliteError::Pruned(day) => CoreError::pruned(day),
+            SqliteError::InvalidUrl { .. } => CoreError::invalid(e.to_string()),
             e if e.is_transient() => CoreError::unavailable_from("sqlite", e),
             e => CoreError::backend("sqlite", e),
         }

@@ -127,7 +127,7 @@ impl SqliteStore {
     ) -> Result<bool> {
         let found = sqlx::query(
             "UPDATE outbox SET state = ?3, remote_id = ?4, detail = ?5, updated_at_ns = ?6
-             WHERE platform = ?1 AND item = ?2 AND state NOT IN ('sent', 'skipped')",
+             WHERE platform = ?1 AND item = ?2 AND state NOT IN ('sent', 'skipped', 'rejected')",
         )
         .bind(&key.platform)
         .bind(&key.item)

@@ -14,9 +14,9 @@ use sqlx::{Row, Sqlite, Transaction};
 use watchtime_core::ports::SnapshotStore;
 use watchtime_core::snapshot::{Completeness, SlotSnapshot, SnapshotInfo};
 use watchtime_core::text::{key_len, name_key};
-use watchtime_core::{Slot, SlotLength};
+use watchtime_core::{Slot, Span};
 
-use crate::codec::{from_ns, to_ns, unsigned};
+use crate::codec::{from_ns, slot_length, to_ns, unsigned};
 use crate::error::{Result, SqliteError};
 
 /// The migrations embedded in the binary, applied by [`SqliteStore::connect`].
@@ -200,6 +200,25 @@ fn games_json(snapshot: &SlotSnapshot) -> String {
     serde_json::Value::Array(rows).to_string()
 }
 
+/// The stored snapshots whose spans may overlap `span`, for the core's mixed-length rule.
+async fn stored_spans(tx: &mut Transaction<'_, Sqlite>, span: Span) -> Result<Vec<Span>> {
+    let (from, to) = span.neighbour_starts();
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT slot, slot_minutes FROM snapshots WHERE slot >= ?1 AND slot < ?2")
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut **tx)
+            .await?;
+    rows.into_iter()
+        .map(|(slot, minutes)| {
+            Ok(Span {
+                slot: Slot::from_unix(slot),
+                length: slot_length(minutes)?,
+            })
+        })
+        .collect()
+}
+
 async fn write_snapshot(tx: &mut Transaction<'_, Sqlite>, snapshot: &SlotSnapshot) -> Result<()> {
     let slot = snapshot.slot().unix();
     let samples = samples_json(snapshot);
@@ -287,6 +306,8 @@ async fn write_snapshot(tx: &mut Transaction<'_, Sqlite>, snapshot: &SlotSnapsho
 impl SnapshotStore for SqliteStore {
     async fn record_snapshot(&self, snapshot: &SlotSnapshot) -> watchtime_core::Result<()> {
         let mut tx = self.begin_write().await?;
+        let span = snapshot.span();
+        span.check_against(stored_spans(&mut tx, span).await?)?;
         write_snapshot(&mut tx, snapshot).await?;
         tx.commit().await.map_err(SqliteError::from)?;
         Ok(())
@@ -309,8 +330,7 @@ impl SnapshotStore for SqliteStore {
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let minutes: i64 = row.try_get("slot_minutes").map_err(SqliteError::from)?;
-            let length = SlotLength::from_minutes(unsigned(minutes, "slot length")?)
-                .map_err(|e| SqliteError::Corrupt(e.to_string()))?;
+            let length = slot_length(minutes)?;
             let complete: bool = row.try_get("complete").map_err(SqliteError::from)?;
             let reason: Option<String> = row
                 .try_get("incomplete_reason")

@@ -31,12 +31,13 @@ pub async fn run(config: &Config) -> Result<()> {
         .await
         {
             Ok(round) => outln!(
-                "{name}: {} mentions read, {} answered, {} how-to replies, {} skipped, {} unfinished",
+                "{name}: {} mentions read, {} answered, {} how-to replies, {} skipped, {} unfinished, {} refused",
                 round.seen,
                 round.answered,
                 round.how_tos,
                 round.skipped,
-                round.unfinished
+                round.unfinished,
+                round.rejected
             ),
             Err(e) => {
                 failed += 1;

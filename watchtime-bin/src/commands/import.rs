@@ -1,7 +1,8 @@
 //! `watchtime import FILE…`: load snapshots from JSON Lines.
 //!
-//! A bad line (not JSON, not a snapshot, or dated before 2011 or more than a day ahead) is
-//! reported with its file and line number and skipped; the good lines load. A stream whose id is
+//! A bad line (not JSON, not a snapshot, dated before 2011 or more than a day ahead, or a
+//! snapshot whose span overlaps a stored one of another slot length) is reported with its file
+//! and line number and skipped; the good lines load. A stream whose id is
 //! not a Twitch id is dropped with a line saying so; the rest of its snapshot loads. Each
 //! snapshot is committed on its own, so an interrupted import keeps what it loaded and a re-run
 //! replaces rather than doubles (one snapshot per slot).
@@ -64,9 +65,22 @@ pub async fn run(config: &Config, args: &ImportArgs) -> Result<()> {
                     continue;
                 }
             };
-            let collected = bot::record(store.as_ref(), snapshot, &config.settings, now)
-                .await
-                .with_context(|| format!("storing the snapshot of {}:{line_no}", path.display()))?;
+            let collected = match bot::record(store.as_ref(), snapshot, &config.settings, now).await
+            {
+                Ok(collected) => collected,
+                // The store refused this snapshot (it overlaps one of another slot length): a
+                // bad line like any other.
+                Err(e @ watchtime_core::Error::InvalidInput { .. }) => {
+                    errln!("{}:{line_no}: skipped: {}", path.display(), ErrorChain(&e));
+                    tally.bad_lines += 1;
+                    continue;
+                }
+                Err(e) => {
+                    return Err(e).with_context(|| {
+                        format!("storing the snapshot of {}:{line_no}", path.display())
+                    });
+                }
+            };
             let malformed = collected.report.malformed_ids;
             if malformed > 0 {
                 errln!(

@@ -19,6 +19,7 @@ pub async fn run(config: &Config, args: &PostArgs) -> Result<()> {
     ensure_closed(store.as_ref(), day).await?;
     let platforms = platforms(config).await?;
     let mut failures = 0;
+    let mut refused = 0;
     for platform in &platforms {
         let publisher = &platform.publisher;
         if args.dry_run {
@@ -63,11 +64,15 @@ pub async fn run(config: &Config, args: &PostArgs) -> Result<()> {
                     format!("sent (id {})", id.as_deref().unwrap_or("unknown"))
                 }
                 PostOutcome::AlreadySent => "already sent earlier; nothing sent".into(),
-                PostOutcome::Held { attempts } => format!(
-                    "held: an earlier attempt ({attempts} so far) may have gone out and {} would post a duplicate; \
+                PostOutcome::Held { sends } => format!(
+                    "held: {sends} earlier send(s) may have gone out and {} would post a duplicate; \
                      check the account, and if the post is missing run `watchtime post {day} --release-held`",
                     publisher.platform()
                 ),
+                PostOutcome::Rejected(e) => {
+                    refused += 1;
+                    format!("refused, not sent and not retried: {e}")
+                }
                 PostOutcome::Failed(e) => {
                     failures += 1;
                     format!("failed, nothing sent, will retry: {e}")
@@ -83,6 +88,9 @@ pub async fn run(config: &Config, args: &PostArgs) -> Result<()> {
     }
     if failures > 0 {
         bail!("{failures} post(s) did not go out; run the command again to retry them");
+    }
+    if refused > 0 {
+        bail!("{refused} post(s) were refused by the platform; they are not sent again");
     }
     Ok(())
 }

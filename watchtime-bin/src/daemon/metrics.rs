@@ -36,7 +36,7 @@ pub struct Platform {
 pub struct Post {
     /// As the publisher names itself.
     pub platform: String,
-    /// `sent`, `already_sent`, `held`, `failed`, `uncertain` or `nothing_to_say`.
+    /// `sent`, `already_sent`, `held`, `failed`, `uncertain`, `rejected` or `nothing_to_say`.
     pub outcome: &'static str,
 }
 

@@ -153,7 +153,7 @@ impl Daemon {
         let now = self.timer.now();
         let schedule = Schedule::new(self.settings);
         let length = self.settings.slot_length;
-        let current = length.slot_of(now);
+        let current = schedule.current_slot(now);
         let collect = match self
             .store
             .snapshots(current.start(), length.end_of(current))
@@ -161,7 +161,8 @@ impl Daemon {
         {
             Ok(s) if !s.is_empty() => {
                 self.metrics.snapshot_taken(s[s.len() - 1].taken_at);
-                Due::new(length.next(current).start(), length.next(current))
+                let next = schedule.collect_after(current, now);
+                Due::new(next.start(), next)
             }
             _ => Due::new(now, current),
         };

@@ -16,12 +16,13 @@ impl Daemon {
     /// after the next slot began skips that slot: snapshots never overlap.
     pub(super) async fn collect(&self, plan: &mut Plan) {
         let length = self.settings.slot_length;
+        let schedule = Schedule::new(self.settings);
         let slot = plan.collect.what;
         let now = self.timer.now();
         if now >= length.end_of(slot) {
             tracing::warn!(step = "collect", %slot, "the slot passed before its snapshot could start; skipping it");
             self.metrics.slots_skipped.inc();
-            let next = length.slot_of(now);
+            let next = schedule.current_slot(now);
             plan.collect = Due::new(now, next);
             return;
         }
@@ -59,7 +60,7 @@ impl Daemon {
                 let end = self.timer.now();
                 self.metrics.success("collect", end);
                 let expected = length.next(slot);
-                let next = length.first_slot_from(end).max(expected);
+                let next = schedule.collect_after(slot, end);
                 if next > expected {
                     let skipped = (next.unix() - expected.unix()) / length.seconds();
                     tracing::warn!(step = "collect", %slot, skipped, "the sweep outlasted its slot; skipping the next snapshot");
@@ -81,7 +82,7 @@ impl Daemon {
                         attempt,
                     };
                 } else {
-                    let next = length.first_slot_from(self.timer.now());
+                    let next = schedule.next_collect(self.timer.now());
                     tracing::error!(step = "collect", %slot, attempt, error = %ErrorChain(&e), "snapshot failed; the slot stays empty");
                     self.metrics.slots_skipped.inc();
                     plan.collect = Due::new(next.start(), next);
@@ -147,7 +148,8 @@ impl Daemon {
                 return;
             }
             Err(e) => {
-                self.retry_post(plan, &ErrorChain(&e).to_string(), window_end);
+                let not_ready = matches!(e, Error::NotReady { .. });
+                self.retry_post(plan, &ErrorChain(&e).to_string(), not_ready, window_end);
                 return;
             }
         }
@@ -176,16 +178,23 @@ impl Daemon {
                             PostOutcome::Held { .. } => "held",
                             PostOutcome::Failed(_) => "failed",
                             PostOutcome::Uncertain(_) => "uncertain",
+                            PostOutcome::Rejected(_) => "rejected",
                             PostOutcome::NothingToSay => "nothing_to_say",
                         };
                         if matches!(outcome, PostOutcome::Failed(_) | PostOutcome::Uncertain(_)) {
                             settled = false;
                         }
-                        if let PostOutcome::Held { attempts } = outcome {
-                            tracing::error!(
-                                step = "post", %day, platform = %name, %kind, attempts,
+                        match outcome {
+                            PostOutcome::Held { sends } => tracing::error!(
+                                step = "post", %day, platform = %name, %kind, sends,
                                 "an earlier attempt may have gone out and this platform would post a duplicate; held for an operator"
-                            );
+                            ),
+                            // Recorded: it is not tried again, and the others went on.
+                            PostOutcome::Rejected(reason) => tracing::error!(
+                                step = "post", %day, platform = %name, %kind, error = %reason,
+                                "the platform refused this post; it is not sent again"
+                            ),
+                            _ => {}
                         }
                         let post = Post {
                             platform: name.clone(),
@@ -207,7 +216,7 @@ impl Daemon {
             self.metrics.success("post", now);
             self.next_post_day(plan, day);
         } else {
-            self.retry_post(plan, &failures.join("; "), window_end);
+            self.retry_post(plan, &failures.join("; "), false, window_end);
         }
     }
 
@@ -231,7 +240,7 @@ impl Daemon {
         {
             return Ok(false);
         }
-        Err(Error::invalid(format!("day {day} is not closed yet")))
+        Err(Error::not_ready(format!("day {day} is not closed yet")))
     }
 
     fn next_post_day(&self, plan: &mut Plan, day: watchtime_core::Day) {
@@ -240,14 +249,29 @@ impl Daemon {
         plan.posted.clear();
     }
 
-    fn retry_post(&self, plan: &mut Plan, why: &str, window_end: chrono::DateTime<chrono::Utc>) {
-        self.metrics.failure("post");
+    /// Plans the posts again after `why`. A day that is not ready (not closed yet) waits for the
+    /// close step, due at `plan.close.at`, rather than backing off; anything else backs off.
+    fn retry_post(
+        &self,
+        plan: &mut Plan,
+        why: &str,
+        not_ready: bool,
+        window_end: chrono::DateTime<chrono::Utc>,
+    ) {
         let attempt = plan.post.attempt + 1;
-        let at = (self.timer.now() + backoff(attempt, Duration::minutes(1), Duration::minutes(15)))
-            .min(window_end);
-        tracing::warn!(step = "post", day = %plan.post.what, attempt, error = why, retry_at = %at, "posting incomplete; retrying");
+        let now = self.timer.now();
+        let at = if not_ready {
+            let at = plan.close.at.max(now) + Duration::minutes(1);
+            tracing::info!(step = "post", day = %plan.post.what, reason = why, retry_at = %at, "waiting for the day to be closed");
+            at
+        } else {
+            self.metrics.failure("post");
+            let at = now + backoff(attempt, Duration::minutes(1), Duration::minutes(15));
+            tracing::warn!(step = "post", day = %plan.post.what, attempt, error = why, retry_at = %at, "posting incomplete; retrying");
+            at
+        };
         plan.post = Due {
-            at,
+            at: at.min(window_end),
             what: plan.post.what,
             attempt,
         };
@@ -261,6 +285,9 @@ impl Daemon {
             let Some(source) = &platform.mentions else {
                 continue;
             };
+            if !platform.publisher.takes_replies() {
+                continue;
+            }
             let name = platform.publisher.platform().to_owned();
             let started = Instant::now();
             match bot::answer_round(
@@ -277,6 +304,7 @@ impl Daemon {
                         tracing::info!(
                             step = "answer", platform = %name, seen = round.seen, answered = round.answered,
                             how_tos = round.how_tos, skipped = round.skipped, unfinished = round.unfinished,
+                            rejected = round.rejected,
                             seconds = started.elapsed().as_secs_f64(), "mentions handled"
                         );
                     }

@@ -26,6 +26,9 @@ pub struct AnswerRound {
     pub skipped: u32,
     /// Replies that failed or whose outcome is unknown; retried or held by the next round.
     pub unfinished: u32,
+    /// Replies the platform refused for good (the post was deleted, the author blocks the
+    /// bot): recorded, and not tried again.
+    pub rejected: u32,
 }
 
 /// One reply's text and why it is sent.
@@ -41,7 +44,17 @@ pub struct PlannedReply {
 ///
 /// The cursor advances after each page is handled. A mention is claimed in the outbox before its
 /// reply is sent, so a crash or a re-read page never answers twice; a platform that would post a
-/// duplicate is never sent an unfinished reply again.
+/// duplicate is never sent an unfinished reply again, and a retry sends the stored reply, word
+/// for word.
+///
+/// A platform's refusal of one reply is that mention's outcome ([`AnswerRound::rejected`],
+/// recorded so it is not repeated); the round goes on. An authorization failure, or any store
+/// failure (a claim or a result that cannot be recorded), stops the round with `Err`: replies
+/// whose results cannot be recorded must not be sent. The cursor then stays before the page, so
+/// the next round reads it again and the outbox skips what was handled.
+///
+/// A publisher that takes no replies ([`Publisher::takes_replies`]) is skipped: nothing is read
+/// or claimed and its cursor does not move, so its mentions are answered once it takes replies.
 pub async fn answer_round<M, P, S>(
     source: &M,
     publisher: &P,
@@ -55,6 +68,9 @@ where
     S: Store + ?Sized,
 {
     let platform = publisher.platform().to_owned();
+    if !publisher.takes_replies() {
+        return Ok(AnswerRound::default());
+    }
     if source.platform() != platform {
         return Err(Error::invalid(format!(
             "mentions come from {} but replies would go to {platform}",
@@ -103,11 +119,20 @@ where
         round.skipped += 1;
         return Ok(());
     }
+    if let Some(e) = existing
+        .as_ref()
+        .filter(|e| e.state == OutboxState::Pending)
+        && !publisher.redelivery().may_resend(e.updated_at, now)
+    {
+        // It may already have been answered; answering again could double it. Settled without
+        // a claim: no send happened now.
+        return skip_unfinished(store, &key, now, round).await;
+    }
     // A reply an earlier attempt stored goes out as it was, whatever the data says now; a fresh
     // one is planned from the data of this moment.
     let (purpose, offered) = match existing
         .as_ref()
-        .and_then(|e| Some((e.purpose, e.payload.clone()?)))
+        .and_then(|e| e.payload.clone().map(|p| (e.purpose, p)))
     {
         Some(stored) => stored,
         None => {
@@ -150,19 +175,9 @@ where
             round.skipped += 1;
             return Ok(());
         }
+        // Another round claimed it since this one looked.
         Claim::Unfinished { since, .. } if !publisher.redelivery().may_resend(since, now) => {
-            // It may already have been answered; answering again could double it.
-            store
-                .settle(
-                    &key,
-                    &Settlement::Skipped {
-                        reason: "an earlier reply attempt may have gone out".into(),
-                    },
-                    now,
-                )
-                .await?;
-            round.skipped += 1;
-            return Ok(());
+            return skip_unfinished(store, &key, now, round).await;
         }
         Claim::Fresh { payload } | Claim::Unfinished { payload, .. } => payload,
     };
@@ -175,18 +190,36 @@ where
     }
     let post = Post::of(payload, &key);
     let result = publisher.reply(mention, &post).await;
-    match settle_delivery(store, &key, result, now).await {
-        Ok(PostOutcome::Sent(_) | PostOutcome::AlreadySent) => match purpose {
+    // A store error here returns: the round stops rather than send what it cannot record.
+    match settle_delivery(store, &key, result, now).await? {
+        PostOutcome::Sent(_) | PostOutcome::AlreadySent => match purpose {
             Purpose::HowTo => round.how_tos += 1,
             _ => round.answered += 1,
         },
-        Ok(_) => round.unfinished += 1,
         // A refusal for this one mention (deleted post, blocked author) must not stop the round.
-        Err(e) if !e.is_retryable() && !matches!(e, Error::Unauthorized { .. }) => {
-            round.unfinished += 1
-        }
-        Err(e) => return Err(e),
+        PostOutcome::Rejected(_) => round.rejected += 1,
+        _ => round.unfinished += 1,
     }
+    Ok(())
+}
+
+/// Marks a mention whose earlier reply may have gone out as skipped, rather than risk a second.
+async fn skip_unfinished<S: Store + ?Sized>(
+    store: &S,
+    key: &OutboxKey,
+    now: DateTime<Utc>,
+    round: &mut AnswerRound,
+) -> Result<()> {
+    store
+        .settle(
+            key,
+            &Settlement::Skipped {
+                reason: "an earlier reply attempt may have gone out".into(),
+            },
+            now,
+        )
+        .await?;
+    round.skipped += 1;
     Ok(())
 }
 

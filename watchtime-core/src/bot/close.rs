@@ -5,10 +5,15 @@ use chrono::{DateTime, Duration, Utc};
 use crate::error::{Error, Result};
 use crate::ports::Store;
 use crate::settings::Settings;
+use crate::snapshot::SnapshotInfo;
 use crate::time::Day;
 use crate::totals::DayStatus;
 
 /// Closes `day`, replacing its totals. The day must have ended at `now`.
+///
+/// Its expected slot count comes from the lengths its own snapshots used
+/// ([`crate::time::DayWindow::slots_expected_by`]), so a day collected at 30 minutes expects
+/// 48 even when the setting is 1 minute by the time it is closed.
 pub async fn close_day<S: Store + ?Sized>(
     store: &S,
     settings: &Settings,
@@ -17,14 +22,16 @@ pub async fn close_day<S: Store + ?Sized>(
 ) -> Result<DayStatus> {
     let window = settings.calendar.window(day);
     if window.end > now {
-        return Err(Error::invalid(format!(
+        return Err(Error::not_ready(format!(
             "day {day} is not over until {} UTC; close it after that",
             window.end.format("%Y-%m-%d %H:%M")
         )));
     }
-    store
-        .close_day(&window, window.slots_expected(settings.slot_length), now)
-        .await
+    // Coverage counts the slots at the lengths the day was collected at, not today's setting.
+    let spans = store.snapshots(window.start, window.end).await?;
+    let expected =
+        window.slots_expected_by(spans.iter().map(SnapshotInfo::span), settings.slot_length);
+    store.close_day(&window, expected, now).await
 }
 
 /// The last day that may be closed at `now`: finished, and past the grace period that lets its

@@ -6,7 +6,9 @@ use crate::draw::draw_game;
 use crate::error::{Error, ErrorChain, Result};
 use crate::ids::GameId;
 use crate::message::{DayRankings, PostKind, Spotlight, daily_post};
-use crate::outbox::{Claim, OutboxItem, OutboxKey, OutboxState, Payload, Purpose, Settlement};
+use crate::outbox::{
+    Claim, OutboxEntry, OutboxItem, OutboxKey, OutboxState, Payload, Purpose, Settlement,
+};
 use crate::ports::{Delivery, Post, PublishError, Publisher, Store};
 use crate::ranking::{RankingQuery, Subject};
 use crate::settings::Settings;
@@ -14,22 +16,40 @@ use crate::time::{Day, DayRange};
 use crate::totals::Coverage;
 
 /// What happened to one daily post.
+///
+/// The publisher's answer ([`Publisher::post`]) decides it:
+///
+/// | answer | outcome | the outbox entry | the next run |
+/// |---|---|---|---|
+/// | `Ok(Posted(id))` | [`PostOutcome::Sent`] | sent | nothing |
+/// | `Ok(AlreadyPosted(_))` | [`PostOutcome::AlreadySent`] | sent | nothing |
+/// | `Err(NotSent(e))`, `e` retryable (timeout, 5xx, rate limit) | [`PostOutcome::Failed`] | failed | sends it again |
+/// | `Err(NotSent(e))`, `e` unauthorized | [`publish_day`] returns `Err(e)`; the later posts of the day are not tried (they would be refused the same way) | failed | sends it again |
+/// | `Err(NotSent(e))`, any other `e` (a refused text, …) | [`PostOutcome::Rejected`]; the other posts carry on | rejected | nothing: a refusal is not repeated |
+/// | `Err(Unknown(_))` | [`PostOutcome::Uncertain`] | pending | resends where the platform deduplicates and within its window, else [`PostOutcome::Held`] |
+///
+/// Every attempt sends the payload stored by the first one, so a retry is the same post.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PostOutcome {
     /// Sent now; the platform's id when known.
     Sent(Option<String>),
     /// Sent earlier (the outbox says so); nothing was sent now.
     AlreadySent,
-    /// An earlier attempt died mid-send on a platform that would post a duplicate, so it is held
-    /// for an operator rather than risk posting twice.
+    /// An earlier attempt died mid-send on a platform that would post a duplicate (or after the
+    /// window in which it would not), so it is held for an operator rather than risk posting
+    /// twice. A held run sends nothing and claims nothing.
     Held {
-        /// Attempts so far.
-        attempts: u32,
+        /// Sends so far that may have reached the platform: attempts that reached the
+        /// publisher, not runs that found the post held.
+        sends: u32,
     },
     /// The send failed and nothing went out; the next run tries again.
     Failed(String),
     /// The send failed and may have gone out; the next run decides by the platform's dedupe.
     Uncertain(String),
+    /// The platform refused the post for good (now, or on an earlier run): it did not go out and
+    /// is not sent again. The reason names the platform and the post.
+    Rejected(String),
     /// There is nothing to post (no data for the day, no game to draw).
     NothingToSay,
 }
@@ -101,7 +121,13 @@ pub fn post_texts(
 /// Sends the daily posts of `day` that have not been sent on `publisher`'s platform.
 ///
 /// Each post is claimed in the outbox before it is sent and settled after, so running this again
-/// (after a crash, or by hand) sends only what is missing. A day that is not closed is refused.
+/// (after a crash, or by hand) sends only what is missing, as the payload the first attempt
+/// stored. A day that is not closed is refused ([`Error::NotReady`]).
+///
+/// The posts go out in [`PostKind::ALL`] order, each on its own: a refused or failed post does
+/// not stop the ones after it (see [`PostOutcome`]; only an authorization failure does). A run
+/// after a partial failure sends the missing posts in the same order, so a post that failed
+/// may appear on the platform after the ones that followed it.
 pub async fn publish_day<S, P>(
     store: &S,
     publisher: &P,
@@ -115,7 +141,7 @@ where
 {
     let rankings = day_rankings(store, settings, day).await?;
     if rankings.coverage.days_not_closed > 0 {
-        return Err(Error::invalid(format!(
+        return Err(Error::not_ready(format!(
             "day {day} is not closed yet; close it before posting"
         )));
     }
@@ -123,22 +149,62 @@ where
     let mut outcomes = Vec::new();
     for kind in PostKind::ALL {
         let key = OutboxKey::post(publisher.platform(), day, kind);
-        // What goes out is what the first attempt stored, whatever the data says now; the text
-        // built here is only offered to a first claim.
-        let offered = match daily_post(kind, &rankings, &limit) {
-            Some(text) => Some(Payload::text(text, now)),
-            None => store.outbox_entry(&key).await?.and_then(|e| e.payload),
-        };
-        let outcome = match offered {
+        let existing = store.outbox_entry(&key).await?;
+        let outcome = match decided(publisher, existing.as_ref(), now) {
+            Some(done) => done,
             None => {
-                settle_nothing(store, &key, now).await?;
-                PostOutcome::NothingToSay
+                // What goes out is what the first attempt stored, whatever the data says now;
+                // the text built here is only offered to a first claim.
+                let offered = match existing.and_then(|e| e.payload) {
+                    Some(stored) => Some(stored),
+                    None => {
+                        daily_post(kind, &rankings, &limit).map(|text| Payload::text(text, now))
+                    }
+                };
+                match offered {
+                    None => {
+                        settle_nothing(store, &key, now).await?;
+                        PostOutcome::NothingToSay
+                    }
+                    Some(payload) => send_once(store, publisher, &key, payload, now).await?,
+                }
             }
-            Some(payload) => send_once(store, publisher, &key, payload, now).await?,
+        };
+        let outcome = match outcome {
+            PostOutcome::Rejected(reason) => PostOutcome::Rejected(format!(
+                "{} refused the {kind} post of {day}: {reason}",
+                publisher.platform()
+            )),
+            outcome => outcome,
         };
         outcomes.push((kind, outcome));
     }
     Ok(outcomes)
+}
+
+/// The outcome of a post whose entry already decides it, without claiming: settled earlier, or
+/// held because an earlier send may have gone out and may not be repeated now. A held post is
+/// not claimed, so its attempt count and the time its window runs from stay those of its sends.
+fn decided<P: Publisher + ?Sized>(
+    publisher: &P,
+    existing: Option<&OutboxEntry>,
+    now: DateTime<Utc>,
+) -> Option<PostOutcome> {
+    let entry = existing?;
+    match entry.state {
+        OutboxState::Sent => Some(PostOutcome::AlreadySent),
+        OutboxState::Skipped => Some(PostOutcome::NothingToSay),
+        OutboxState::Rejected => Some(PostOutcome::Rejected(format!(
+            "{} (on an earlier run; not sent again)",
+            entry.detail.as_deref().unwrap_or("no reason given")
+        ))),
+        OutboxState::Pending if !publisher.redelivery().may_resend(entry.updated_at, now) => {
+            Some(PostOutcome::Held {
+                sends: entry.attempts,
+            })
+        }
+        OutboxState::Pending | OutboxState::Failed => None,
+    }
 }
 
 /// Releases the posts of `day` on `platform` that are held (an attempt was left unfinished on a
@@ -212,11 +278,16 @@ where
         payload: offered,
     };
     let payload = match store.claim(&item, now).await? {
-        Claim::Settled(_) => return Ok(PostOutcome::AlreadySent),
+        Claim::Settled(entry) => {
+            return Ok(decided(publisher, Some(&entry), now).unwrap_or(PostOutcome::AlreadySent));
+        }
+        // Another run claimed it since this one looked: it is sending, or died sending.
         Claim::Unfinished {
             attempts, since, ..
         } if !publisher.redelivery().may_resend(since, now) => {
-            return Ok(PostOutcome::Held { attempts });
+            return Ok(PostOutcome::Held {
+                sends: attempts.saturating_sub(1),
+            });
         }
         Claim::Fresh { payload } | Claim::Unfinished { payload, .. } => payload,
     };
@@ -225,7 +296,8 @@ where
     settle_delivery(store, key, result, now).await
 }
 
-/// Settles an outbox entry from a publisher's answer, mapping it to an outcome.
+/// Settles an outbox entry from a publisher's answer, mapping it to an outcome (the table on
+/// [`PostOutcome`]). `Err` is a store failure, or an authorization failure that stops the job.
 pub(crate) async fn settle_delivery<S: Store + ?Sized>(
     store: &S,
     key: &OutboxKey,
@@ -252,19 +324,35 @@ pub(crate) async fn settle_delivery<S: Store + ?Sized>(
             Ok(PostOutcome::AlreadySent)
         }
         Err(PublishError::NotSent(e)) => {
-            store
-                .settle(
-                    key,
-                    &Settlement::Failed {
-                        reason: ErrorChain(&e).to_string(),
-                    },
-                    now,
-                )
-                .await?;
+            let reason = ErrorChain(&e).to_string();
             if e.is_retryable() {
-                Ok(PostOutcome::Failed(ErrorChain(&e).to_string()))
-            } else {
+                store
+                    .settle(
+                        key,
+                        &Settlement::Failed {
+                            reason: reason.clone(),
+                        },
+                        now,
+                    )
+                    .await?;
+                Ok(PostOutcome::Failed(reason))
+            } else if matches!(e, Error::Unauthorized { .. }) {
+                // The account, not this item: everything after it would be refused the same way.
+                store
+                    .settle(key, &Settlement::Failed { reason }, now)
+                    .await?;
                 Err(e)
+            } else {
+                store
+                    .settle(
+                        key,
+                        &Settlement::Rejected {
+                            reason: reason.clone(),
+                        },
+                        now,
+                    )
+                    .await?;
+                Ok(PostOutcome::Rejected(reason))
             }
         }
         // Left pending: the next claim sees it unfinished.

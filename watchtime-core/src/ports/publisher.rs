@@ -147,7 +147,18 @@ pub trait Publisher: Send + Sync + Debug {
     /// Publishes a post.
     ///
     /// Errors must be honest about delivery: [`PublishError::NotSent`] only when the post
-    /// provably did not go out, [`PublishError::Unknown`] when it may have.
+    /// provably did not go out, [`PublishError::Unknown`] when it may have. The error inside
+    /// says what happens next (the table on [`crate::bot::PostOutcome`]):
+    ///
+    /// - `NotSent` with a retryable error ([`Error::Unavailable`], [`Error::RateLimited`]): the
+    ///   next run sends the post again;
+    /// - `NotSent` with [`Error::Unauthorized`]: the job stops for this platform (every post
+    ///   would be refused the same way) and the next run tries again;
+    /// - `NotSent` with any other error (a text the platform will not take, a deleted post to
+    ///   reply to): the post is recorded as refused and never sent again, and the other posts
+    ///   go on;
+    /// - `Unknown`: the post stays unfinished; it is resent, as the same payload, only where
+    ///   [`Publisher::redelivery`] says a repeat is absorbed.
     async fn post(&self, post: &Post) -> Result<Delivery, PublishError>;
 
     /// Publishes `post` as a reply to `mention`. The text already starts with any handle the

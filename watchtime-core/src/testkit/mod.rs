@@ -40,10 +40,15 @@ macro_rules! store_conformance_tests {
             pruning_keeps_totals,
             outbox_claims_and_settles,
             outbox_keeps_the_first_payload,
+            outbox_rejection_is_final,
             author_activity_counts_recent_replies,
             mention_cursors_per_platform,
             hostile_names_round_trip,
             large_snapshot_in_one_go,
+            credits_at_15_minute_slots,
+            credits_at_60_minute_slots,
+            overlapping_lengths_are_refused,
+            mixed_lengths_side_by_side,
         );
 
         #[::tokio::test]

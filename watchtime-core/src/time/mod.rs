@@ -2,8 +2,9 @@
 
 mod clock;
 mod day;
+mod expected;
 mod slot;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use day::{Day, DayCalendar, DayRange, DayWindow};
-pub use slot::{Slot, SlotLength};
+pub use slot::{Slot, SlotLength, Span};

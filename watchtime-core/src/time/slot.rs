@@ -135,6 +135,69 @@ impl fmt::Display for Slot {
     }
 }
 
+/// The span of time one snapshot counts for: `[slot start, slot start + length)`.
+///
+/// **The rule for mixed lengths.** Every store records snapshots by this rule, so a span of time
+/// is never credited twice: a snapshot whose span overlaps a stored snapshot of *another* length
+/// is refused ([`Span::check_against`]); one of the *same* length in the same slot replaces the
+/// stored one. Spans of different lengths that do not overlap may sit side by side in one day
+/// (30 minutes until noon, 5 minutes after), each sample credited with its own snapshot's length.
+///
+/// A span never crosses a whole hour of the epoch (its length divides 60 and its slot is aligned
+/// to it), so spans that overlap lie in the same hour: a store looks, and locks, only there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// The slot, named by its start.
+    pub slot: Slot,
+    /// Its length.
+    pub length: SlotLength,
+}
+
+impl Span {
+    /// The end of the span (exclusive).
+    pub fn end(self) -> DateTime<Utc> {
+        self.length.end_of(self.slot)
+    }
+
+    /// Whether the two spans share any instant.
+    pub fn overlaps(self, other: Span) -> bool {
+        self.slot.0 < other.slot.0 + other.length.seconds()
+            && other.slot.0 < self.slot.0 + self.length.seconds()
+    }
+
+    /// The hour of the epoch (Unix seconds / 3600) that holds the span, and every span that
+    /// overlaps it.
+    pub fn hour(self) -> i64 {
+        self.slot.0.div_euclid(3600)
+    }
+
+    /// The starts (Unix seconds, `[from, to)`) a stored span that overlaps this one may have:
+    /// what a store reads before [`Span::check_against`].
+    pub fn neighbour_starts(self) -> (i64, i64) {
+        (self.hour() * 3600, self.slot.0 + self.length.seconds())
+    }
+
+    /// Refuses this span if it overlaps one of `stored` of another length, naming both lengths.
+    pub fn check_against(self, stored: impl IntoIterator<Item = Span>) -> Result<()> {
+        match stored
+            .into_iter()
+            .find(|s| s.length != self.length && s.overlaps(self))
+        {
+            None => Ok(()),
+            Some(s) => Err(Error::invalid(format!(
+                "a {}-minute snapshot of {} overlaps the stored {}-minute snapshot of {}: a span of \
+                 time counts at one slot length, so take it at {} minutes (WATCHTIME_SLOT_MINUTES) \
+                 or in a slot the stored one does not cover",
+                self.length.minutes(),
+                self.slot,
+                s.length.minutes(),
+                s.slot,
+                s.length.minutes(),
+            ))),
+        }
+    }
+}
+
 fn unix(secs: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(secs, 0)
         .single()
@@ -174,6 +237,53 @@ mod tests {
         assert_eq!(
             len.first_slot_from(at("2026-11-27T16:00:01Z")).start(),
             at("2026-11-27T16:30:00Z")
+        );
+    }
+
+    #[test]
+    fn spans_of_other_lengths_must_not_overlap() {
+        let span = |t: &str, minutes| {
+            let length = SlotLength::from_minutes(minutes).unwrap();
+            Span {
+                slot: length.slot_of(at(t)),
+                length,
+            }
+        };
+        let stored = [
+            span("2026-11-26T16:00:00Z", 30),
+            span("2026-11-26T17:00:00Z", 60),
+        ];
+        for (t, minutes, ok) in [
+            ("2026-11-26T16:15:05Z", 15, false), // inside the 30-minute span
+            ("2026-11-26T16:00:00Z", 15, false), // same start, other length
+            ("2026-11-26T16:00:00Z", 60, false), // covers it
+            ("2026-11-26T16:29:00Z", 1, false),  // its last minute
+            ("2026-11-26T16:20:00Z", 30, true),  // the same slot at its own length: replaces
+            ("2026-11-26T16:30:00Z", 15, true),  // right after it
+            ("2026-11-26T16:45:00Z", 15, true),  // right before the hour
+            ("2026-11-26T17:55:00Z", 5, false),  // the hour's last five minutes
+            ("2026-11-26T18:00:00Z", 5, true),
+            ("2026-11-26T15:59:00Z", 1, true),
+        ] {
+            let new = span(t, minutes);
+            assert_eq!(new.check_against(stored).is_ok(), ok, "{t} at {minutes}");
+            let (from, to) = new.neighbour_starts();
+            for s in stored {
+                if s.overlaps(new) {
+                    assert!((from..to).contains(&s.slot.unix()), "{t}: {s:?}");
+                    assert_eq!(s.hour(), new.hour());
+                }
+            }
+        }
+        let err = span("2026-11-26T16:15:05Z", 15)
+            .check_against(stored)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid input: a 15-minute snapshot of 2026-11-26 16:15 UTC overlaps the stored \
+             30-minute snapshot of 2026-11-26 16:00 UTC: a span of time counts at one slot length, \
+             so take it at 30 minutes (WATCHTIME_SLOT_MINUTES) or in a slot the stored one does \
+             not cover"
         );
     }
 

@@ -17,6 +17,7 @@ use crate::settings::Settings;
 use crate::testkit::fixtures::{at, slotted, stream};
 use crate::time::Day;
 
+mod outcomes;
 mod resend;
 
 mock! {
@@ -69,6 +70,7 @@ fn publisher(redelivery: Redelivery) -> MockPub {
     p.expect_platform().return_const("mock".to_owned());
     p.expect_text_limit().return_const(TextLimit::X);
     p.expect_redelivery().return_const(redelivery);
+    p.expect_takes_replies().return_const(true);
     p
 }
 
@@ -196,7 +198,7 @@ async fn an_unknown_outcome_is_resent_only_where_the_platform_dedupes() {
             if resent {
                 assert_eq!(*outcome, PostOutcome::AlreadySent);
             } else {
-                assert_eq!(*outcome, PostOutcome::Held { attempts: 2 });
+                assert_eq!(*outcome, PostOutcome::Held { sends: 1 });
             }
         }
     }
@@ -387,7 +389,8 @@ async fn answers_each_mention_at_most_once() {
             answered: 3,
             how_tos: 1,
             skipped: 2,
-            unfinished: 0
+            unfinished: 0,
+            rejected: 0,
         }
     );
     assert_eq!(
@@ -459,7 +462,7 @@ async fn an_unfinished_attempt_is_held_once_the_dedupe_window_has_passed() {
     assert!(
         later
             .iter()
-            .all(|(_, o)| *o == PostOutcome::Held { attempts: 2 }),
+            .all(|(_, o)| *o == PostOutcome::Held { sends: 1 }),
         "{later:?}"
     );
 }
@@ -484,6 +487,7 @@ async fn authors_get_three_answers_an_hour() {
     p.expect_platform().return_const("mock".to_owned());
     p.expect_text_limit().return_const(TextLimit::X);
     p.expect_redelivery().return_const(Redelivery::Duplicates);
+    p.expect_takes_replies().return_const(true);
     p.expect_reply()
         .times(2)
         .returning(|m, _| Ok(Delivery::Posted(m.id.clone())));
@@ -513,7 +517,23 @@ async fn a_refused_reply_does_not_stop_the_round() {
     let round = answer_round(&src, &p, &store, &Settings::default(), now())
         .await
         .unwrap();
-    assert_eq!((round.answered, round.unfinished), (1, 1));
+    assert_eq!(
+        (round.answered, round.rejected, round.unfinished),
+        (1, 1, 0)
+    );
+    let refused = store
+        .outbox_entry(&OutboxKey::reply("mock", "1"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (refused.state, refused.detail.as_deref()),
+        (
+            OutboxState::Rejected,
+            Some("invalid input: the post to reply to was deleted")
+        ),
+        "recorded, so the next round does not send it again"
+    );
 }
 
 #[tokio::test]

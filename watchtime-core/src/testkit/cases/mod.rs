@@ -17,8 +17,10 @@ use crate::time::{Day, DayRange, Slot};
 use crate::totals::{NamedTotal, rollup};
 
 mod outbox;
+mod slots;
 
 pub use outbox::*;
+pub use slots::*;
 
 fn day(s: &str) -> Day {
     match s.parse() {
@@ -552,10 +554,13 @@ pub async fn pruning_keeps_totals<S: Store + ?Sized>(store: &S) {
     let again = store
         .close_day(&window, 48, at("2026-11-27T00:00:00Z"))
         .await;
-    assert!(
-        again.is_err(),
-        "re-closing a pruned day must not wipe its totals"
-    );
+    match again {
+        Err(crate::Error::NotReady { message }) => assert_eq!(
+            message,
+            "the raw samples of day 2026-10-01 were pruned; its stored totals are kept as they are"
+        ),
+        other => panic!("re-closing a pruned day must not wipe its totals: {other:?}"),
+    }
     assert_eq!(store.day_totals(old).await.expect("totals"), kept);
     close(store, new).await;
     assert_eq!(store.day_totals(new).await.expect("totals").len(), 1);

@@ -335,3 +335,53 @@ pub async fn outbox_keeps_the_first_payload<S: Store + ?Sized>(store: &S) {
         Some(exotic)
     );
 }
+
+/// A rejection is final: the next claim finds it settled with its reason, a later settlement
+/// changes nothing, and it does not count against the author (nothing went out).
+pub async fn outbox_rejection_is_final<S: Store + ?Sized>(store: &S) {
+    let t0 = at("2026-11-27T22:00:00Z");
+    let item = OutboxItem {
+        key: OutboxKey::reply("twitter", "1862000000000000001"),
+        purpose: Purpose::Answer,
+        author: Some("4242".into()),
+        payload: Payload::text("@kai Chess: top streamers", t0),
+    };
+    store.claim(&item, t0).await.expect("claim");
+    let reason = "invalid input: the post replied to was deleted";
+    store
+        .settle(
+            &item.key,
+            &Settlement::Rejected {
+                reason: reason.into(),
+            },
+            t0,
+        )
+        .await
+        .expect("settle");
+    store
+        .settle(
+            &item.key,
+            &Settlement::Failed {
+                reason: "late".into(),
+            },
+            t0 + Duration::minutes(1),
+        )
+        .await
+        .expect("settle");
+    match store
+        .claim(&item, t0 + Duration::minutes(2))
+        .await
+        .expect("claim")
+    {
+        Claim::Settled(e) => assert_eq!(
+            (e.state, e.detail.as_deref(), e.attempts, e.updated_at),
+            (OutboxState::Rejected, Some(reason), 1, t0)
+        ),
+        other => panic!("expected settled, got {other:?}"),
+    }
+    let activity = store
+        .author_activity("twitter", "4242", t0 - Duration::hours(1))
+        .await
+        .expect("activity");
+    assert_eq!((activity.answers, activity.how_tos), (0, 0));
+}
