@@ -52,6 +52,23 @@ impl SqliteStore {
                 .await?;
                 (games, streamers)
             }
+            NameLookup::Id(EntityId::Game(id)) => {
+                let games =
+                    sqlx::query(AssertSqlSafe(format!("{GAME_COLUMNS} WHERE game_id = ?1")))
+                        .bind(id.as_str())
+                        .fetch_all(&self.pool)
+                        .await?;
+                (games, Vec::new())
+            }
+            NameLookup::Id(EntityId::Streamer(id)) => {
+                let streamers = sqlx::query(AssertSqlSafe(format!(
+                    "{STREAMER_COLUMNS} WHERE st.user_id = ?1"
+                )))
+                .bind(id.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                (Vec::new(), streamers)
+            }
         };
         let mut out = Vec::with_capacity(games.len() + streamers.len());
         for row in &games {

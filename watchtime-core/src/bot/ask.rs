@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
-use crate::lookup::{NameRecord, Resolution, lookups_for, resolve};
+use crate::ids::Kind;
+use crate::lookup::{NameLookup, NameRecord, Resolution, lookups_for, resolve, suggestions};
 use crate::message::Answer;
 use crate::ports::Store;
 use crate::query::{Query, Window, parse_query};
@@ -34,7 +35,7 @@ pub async fn answer_query<S: Store + ?Sized>(
     query: &Query,
     now: DateTime<Utc>,
 ) -> Result<Answer> {
-    let (record, suggested) = match find(store, query).await? {
+    let (record, suggested) = match find_name(store, &query.name, query.kind).await? {
         Resolution::Found(r) => (r, false),
         Resolution::DidYouMean(r, _) => (r, true),
         Resolution::NotFound => return Ok(Answer::NotFound),
@@ -76,12 +77,16 @@ pub async fn answer_query<S: Store + ?Sized>(
     })
 }
 
-async fn find<S: Store + ?Sized>(store: &S, query: &Query) -> Result<Resolution> {
-    let (key, fuzzy) = lookups_for(&query.name);
-    let exact = store
-        .find_names(&crate::lookup::NameLookup::Exact(key.clone()))
-        .await?;
-    let found = resolve(&key, query.kind, &exact, &[]);
+/// Looks `name` up in the store by the lookup rule ([`resolve`]): exact names first, then the
+/// closest of those of similar length. `kind` forces games or streamers.
+pub async fn find_name<S: Store + ?Sized>(
+    store: &S,
+    name: &str,
+    kind: Option<Kind>,
+) -> Result<Resolution> {
+    let (key, fuzzy) = lookups_for(name);
+    let exact = store.find_names(&NameLookup::Exact(key.clone())).await?;
+    let found = resolve(&key, kind, &exact, &[]);
     if !matches!(found, Resolution::NotFound) {
         return Ok(found);
     }
@@ -89,7 +94,46 @@ async fn find<S: Store + ?Sized>(store: &S, query: &Query) -> Result<Resolution>
         return Ok(Resolution::NotFound);
     };
     let candidates = store.find_names(&fuzzy).await?;
-    Ok(resolve(&key, query.kind, &exact, &candidates))
+    Ok(resolve(&key, kind, &exact, &candidates))
+}
+
+/// What a search box finds for a text: the name it means, or else the closest names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NameSearch {
+    /// The exact match (by [`resolve`]'s order), if any.
+    pub found: Option<NameRecord>,
+    /// Without an exact match, the most similar names, best first (the first is the "did you
+    /// mean" of a reply); empty when there is an exact match.
+    pub did_you_mean: Vec<NameRecord>,
+}
+
+/// Searches names as a mention's lookup does, but lists up to `limit` suggestions instead of
+/// one. `kind` forces games or streamers.
+pub async fn search_names<S: Store + ?Sized>(
+    store: &S,
+    name: &str,
+    kind: Option<Kind>,
+    limit: usize,
+) -> Result<NameSearch> {
+    let (key, fuzzy) = lookups_for(name);
+    let exact = store.find_names(&NameLookup::Exact(key.clone())).await?;
+    if let Resolution::Found(r) = resolve(&key, kind, &exact, &[]) {
+        return Ok(NameSearch {
+            found: Some(r),
+            did_you_mean: Vec::new(),
+        });
+    }
+    let candidates = match fuzzy {
+        Some(fuzzy) => store.find_names(&fuzzy).await?,
+        None => Vec::new(),
+    };
+    Ok(NameSearch {
+        found: None,
+        did_you_mean: suggestions(&key, kind, &candidates, limit)
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect(),
+    })
 }
 
 /// The ranking of the day in progress, from raw samples, with coverage so far.

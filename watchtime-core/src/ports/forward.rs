@@ -21,7 +21,9 @@ use crate::ports::{
     Delivery, Mention, MentionPage, MentionSource, NameStore, OutboxStore, Post, PublishError,
     Publisher, Redelivery, SnapshotStore, TotalsStore, TwitchSource,
 };
+use crate::ids::EntityId;
 use crate::ranking::{RankingEntry, RankingQuery};
+use crate::series::EntityDay;
 use crate::snapshot::{SlotSnapshot, Snapshot, SnapshotInfo};
 use crate::time::{Clock, Day, DayRange, DayWindow, Slot};
 use crate::totals::{DailyTotal, DayStatus, NamedTotal};
@@ -63,6 +65,7 @@ forward!(TotalsStore {
     async fn day_statuses(&self, range: DayRange) -> Result<Vec<DayStatus>>;
     async fn last_closed_day(&self) -> Result<Option<Day>>;
     async fn rank(&self, query: &RankingQuery) -> Result<Vec<RankingEntry>>;
+    async fn entity_days(&self, id: &EntityId, range: DayRange) -> Result<Vec<EntityDay>>;
 });
 
 forward!(NameStore {

@@ -43,6 +43,7 @@ macro_rules! store_conformance_tests {
             mention_cursors_per_platform,
             hostile_names_round_trip,
             large_snapshot_in_one_go,
+            entity_days_rank_each_day,
         );
 
         #[::tokio::test]
