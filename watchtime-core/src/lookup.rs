@@ -51,6 +51,18 @@ pub enum NameLookup {
     },
     /// The name of this game or streamer, whatever its keys: for pages addressed by id.
     Id(EntityId),
+    /// Names with a key that starts with this (non-empty) key: a search box's "pokemon scarlet"
+    /// finds "Pokémon Scarlet and Violet", too long for a similarity match.
+    Prefix(String),
+}
+
+impl NameLookup {
+    /// The smallest string above every key that starts with `prefix` (in code point order), for
+    /// stores that answer [`NameLookup::Prefix`] with a range `key >= prefix AND key < bound`
+    /// over an ordered index.
+    pub fn prefix_bound(prefix: &str) -> String {
+        format!("{prefix}{}", char::MAX)
+    }
 }
 
 /// The outcome of a lookup.
@@ -140,8 +152,9 @@ pub fn suggestions(
         .collect()
 }
 
-/// Games before streamers, then the most recently seen, then the smallest id.
-fn preference(a: &NameRecord, b: &NameRecord) -> Ordering {
+/// Games before streamers, then the most recently seen, then the smallest id: the order among
+/// equally good matches.
+pub fn preference(a: &NameRecord, b: &NameRecord) -> Ordering {
     a.id.kind()
         .cmp(&b.id.kind())
         .then_with(|| b.last_seen.cmp(&a.last_seen))
@@ -258,7 +271,7 @@ mod tests {
     fn suggestions_are_best_first_and_the_first_is_the_did_you_mean() {
         let records = all();
         let (key, _) = lookups_for("shrod");
-        let got: Vec<(String, bool)> = suggestions(&key, None, &records, 5)
+        let got: Vec<(String, bool)> = super::suggestions(&key, None, &records, 5)
             .into_iter()
             .map(|(r, score)| (r.id.to_string(), score >= SUGGESTION_THRESHOLD))
             .collect();
@@ -268,8 +281,8 @@ mod tests {
             Resolution::DidYouMean(r, _) => assert_eq!(r.id.as_str(), "7"),
             other => panic!("{other:?}"),
         }
-        assert_eq!(suggestions(&key, None, &records, 1).len(), 1);
-        assert!(suggestions(&key, Some(Kind::Game), &records, 5).is_empty());
-        assert!(suggestions("xq", None, &records, 5).is_empty());
+        assert_eq!(super::suggestions(&key, None, &records, 1).len(), 1);
+        assert!(super::suggestions(&key, Some(Kind::Game), &records, 5).is_empty());
+        assert!(super::suggestions("xq", None, &records, 5).is_empty());
     }
 }

@@ -219,6 +219,9 @@ impl NameStore for MemoryStore {
                 keys.iter().any(|k| (*min..=*max).contains(&key_len(k)))
             }
             NameLookup::Id(_) => true,
+            NameLookup::Prefix(prefix) => keys
+                .iter()
+                .any(|k| !prefix.is_empty() && k.starts_with(prefix.as_str())),
         };
         let wanted = |id: &EntityId| match lookup {
             NameLookup::Id(want) => want == id,

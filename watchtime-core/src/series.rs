@@ -102,7 +102,10 @@ mod tests {
             (1_200, 60)
         );
         assert_eq!(chess.above, 0);
-        assert_eq!(chess.tied, [EntityId::Game("go".into()), EntityId::Game("poker".into())]);
+        assert_eq!(
+            chess.tied,
+            [EntityId::Game("go".into()), EntityId::Game("poker".into())]
+        );
         // Uncategorised time counts for streamer 3, who tops the streamers.
         let s3 = standing(&EntityId::Streamer("3".into()), &rows).unwrap_or_else(|| panic!());
         assert_eq!((s3.above, s3.tied.len()), (0, 0));

@@ -24,6 +24,9 @@ const EXACT_STREAMERS: &str = "WHERE (login_key = $1 AND login_key <> '')
 const LENGTH_GAMES: &str = "WHERE name_key_len BETWEEN $1 AND $2";
 const LENGTH_STREAMERS: &str = "WHERE (login_key_len BETWEEN $1 AND $2 AND login_key <> '')
     OR (name_key_len BETWEEN $1 AND $2 AND name_key <> '')";
+const PREFIX_GAMES: &str = "WHERE name_key >= $1 AND name_key < $2";
+const PREFIX_STREAMERS: &str = "WHERE (login_key >= $1 AND login_key < $2)
+    OR (name_key >= $1 AND name_key < $2)";
 const ID_GAME: &str = "WHERE game_id = $1";
 const ID_STREAMER: &str = "WHERE st.user_id = $1";
 
@@ -32,6 +35,8 @@ impl PostgresStore {
         let (game_filter, streamer_filter) = match lookup {
             NameLookup::Exact(_) => (Some(EXACT_GAMES), Some(EXACT_STREAMERS)),
             NameLookup::KeyLength { .. } => (Some(LENGTH_GAMES), Some(LENGTH_STREAMERS)),
+            NameLookup::Prefix(p) if p.is_empty() => (None, None),
+            NameLookup::Prefix(_) => (Some(PREFIX_GAMES), Some(PREFIX_STREAMERS)),
             NameLookup::Id(EntityId::Game(_)) => (Some(ID_GAME), None),
             NameLookup::Id(EntityId::Streamer(_)) => (None, Some(ID_STREAMER)),
         };
@@ -66,6 +71,7 @@ impl PostgresStore {
                 query.bind(signed(*min as u64)).bind(signed(*max as u64))
             }
             NameLookup::Id(id) => query.bind(id.as_str()),
+            NameLookup::Prefix(p) => query.bind(p.as_str()).bind(NameLookup::prefix_bound(p)),
         };
         Ok(query.fetch_all(&self.pool).await?)
     }

@@ -91,6 +91,6 @@ impl IntoResponse for PageError {
                 p { a href="/" { "Back to the latest day" } }
             },
         );
-        (status, body).into_response()
+        (status, axum::response::Html(body.into_string())).into_response()
     }
 }

@@ -132,8 +132,14 @@ mod tests {
     #[test]
     fn ranges_default_to_the_last_closed_day() {
         assert_eq!(range("", false), Ok("2026-11-26..2026-11-26".into()));
-        assert_eq!(range("to=2026-11-01", false), Ok("2026-11-01..2026-11-01".into()));
-        assert_eq!(range("from=2026-11-20", false), Ok("2026-11-20..2026-11-26".into()));
+        assert_eq!(
+            range("to=2026-11-01", false),
+            Ok("2026-11-01..2026-11-01".into())
+        );
+        assert_eq!(
+            range("from=2026-11-20", false),
+            Ok("2026-11-20..2026-11-26".into())
+        );
         assert_eq!(range("days=7", true), Ok("2026-11-20..2026-11-26".into()));
         // `days` is for pages; the API ignores it.
         assert_eq!(range("days=7", false), Ok("2026-11-26..2026-11-26".into()));

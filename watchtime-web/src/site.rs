@@ -35,10 +35,7 @@ impl Site {
     pub async fn last_day(&self) -> Result<Day, WebError> {
         Ok(match self.store.last_closed_day().await? {
             Some(day) => day,
-            None => self
-                .settings
-                .calendar
-                .last_finished_day(self.clock.now()),
+            None => self.settings.calendar.last_finished_day(self.clock.now()),
         })
     }
 }

@@ -4,12 +4,15 @@ use chrono::{DateTime, Utc};
 
 use crate::error::Result;
 use crate::ids::Kind;
-use crate::lookup::{NameLookup, NameRecord, Resolution, lookups_for, resolve, suggestions};
+use crate::lookup::{
+    NameLookup, NameRecord, Resolution, lookups_for, preference, resolve, suggestions,
+};
 use crate::message::Answer;
 use crate::ports::Store;
 use crate::query::{Query, Window, parse_query};
 use crate::ranking::{RankingEntry, RankingQuery, Subject, rank};
 use crate::settings::Settings;
+use crate::text::{MIN_SUGGESTION_LEN, key_len};
 use crate::totals::Coverage;
 
 /// Answers the question in `text` (a mention's text, or `watchtime ask`) as of `now`.
@@ -107,8 +110,9 @@ pub struct NameSearch {
     pub did_you_mean: Vec<NameRecord>,
 }
 
-/// Searches names as a mention's lookup does, but lists up to `limit` suggestions instead of
-/// one. `kind` forces games or streamers.
+/// Searches names as a mention's lookup does, but without an exact match lists up to `limit`
+/// names: those whose key starts with the text's key, then the most similar ones. `kind` forces
+/// games or streamers.
 pub async fn search_names<S: Store + ?Sized>(
     store: &S,
     name: &str,
@@ -123,16 +127,35 @@ pub async fn search_names<S: Store + ?Sized>(
             did_you_mean: Vec::new(),
         });
     }
+    if key_len(&key) < MIN_SUGGESTION_LEN {
+        return Ok(NameSearch {
+            found: None,
+            did_you_mean: Vec::new(),
+        });
+    }
+    // Names that start with what was typed come first (games first, the most recently seen
+    // first), then the most similar names.
+    let mut prefixed: Vec<NameRecord> = store
+        .find_names(&NameLookup::Prefix(key.clone()))
+        .await?
+        .into_iter()
+        .filter(|r| kind.is_none_or(|k| r.id.kind() == k))
+        .collect();
+    prefixed.sort_by(preference);
     let candidates = match fuzzy {
         Some(fuzzy) => store.find_names(&fuzzy).await?,
         None => Vec::new(),
     };
+    let mut did_you_mean = prefixed;
+    for (r, _) in suggestions(&key, kind, &candidates, limit) {
+        if !did_you_mean.iter().any(|d| d.id == r.id) {
+            did_you_mean.push(r);
+        }
+    }
+    did_you_mean.truncate(limit);
     Ok(NameSearch {
         found: None,
-        did_you_mean: suggestions(&key, kind, &candidates, limit)
-            .into_iter()
-            .map(|(r, _)| r)
-            .collect(),
+        did_you_mean,
     })
 }
 

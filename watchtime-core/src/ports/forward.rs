@@ -14,6 +14,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
+use crate::ids::EntityId;
 use crate::lookup::{NameLookup, NameRecord};
 use crate::message::TextLimit;
 use crate::outbox::{AuthorActivity, Claim, OutboxEntry, OutboxItem, OutboxKey, Settlement};
@@ -21,7 +22,6 @@ use crate::ports::{
     Delivery, Mention, MentionPage, MentionSource, NameStore, OutboxStore, Post, PublishError,
     Publisher, Redelivery, SnapshotStore, TotalsStore, TwitchSource,
 };
-use crate::ids::EntityId;
 use crate::ranking::{RankingEntry, RankingQuery};
 use crate::series::EntityDay;
 use crate::snapshot::{SlotSnapshot, Snapshot, SnapshotInfo};

@@ -13,9 +13,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
+use crate::ids::{EntityId, Kind};
 use crate::lookup::{NameLookup, NameRecord};
 use crate::outbox::{AuthorActivity, Claim, OutboxEntry, OutboxItem, OutboxKey, Settlement};
-use crate::ids::{EntityId, Kind};
 use crate::ranking::{RankingEntry, RankingQuery, Subject};
 use crate::series::{EntityDay, standing};
 use crate::snapshot::{SlotSnapshot, SnapshotInfo};

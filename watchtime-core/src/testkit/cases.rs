@@ -857,7 +857,6 @@ pub async fn large_snapshot_in_one_go<S: Store + ?Sized>(store: &S) {
 
 /// A game's or streamer's days: one entry per closed day it has time on, with its sums and its
 /// rank among its kind that day (ties by name, then id, as in rankings); open days never count.
-/// Names are found by id too, whatever their keys.
 pub async fn entity_days_rank_each_day<S: Store + ?Sized>(store: &S) {
     let (d1, d2, d3) = (day("2026-11-24"), day("2026-11-25"), day("2026-11-26"));
     let data = [
@@ -874,7 +873,10 @@ pub async fn entity_days_rank_each_day<S: Store + ?Sized>(store: &S) {
             "2026-11-25T20:00:00Z",
             vec![stream("2", "Amy", CHESS, 300), stream("1", "Zed", GO, 200)],
         ),
-        ("2026-11-26T20:00:00Z", vec![stream("1", "Zed", CHESS, 9_000)]),
+        (
+            "2026-11-26T20:00:00Z",
+            vec![stream("1", "Zed", CHESS, 9_000)],
+        ),
     ];
     for (t, streams) in data {
         store
@@ -943,7 +945,28 @@ pub async fn entity_days_rank_each_day<S: Store + ?Sized>(store: &S) {
         days(EntityId::Streamer(StreamerId::new("8"))).await,
         [("2026-11-26".to_owned(), 3_000, 30, 100, 1)]
     );
+}
 
+/// Names are found by id (whatever their keys) and by the start of a key, as pages and the
+/// search box find them.
+pub async fn names_are_found_by_id_and_prefix<S: Store + ?Sized>(store: &S) {
+    store
+        .record_snapshot(&slotted(
+            "2026-11-26T20:00:00Z",
+            vec![
+                stream("8", "Abe", GO, 100),
+                stream("9", "Pokéfan", None, 100),
+                stream(
+                    "10",
+                    "Zed",
+                    Some(("1001", "Pokémon Scarlet and Violet")),
+                    100,
+                ),
+                stream("11", "Ned", Some(("1002", "Pokémon Legends: Z-A")), 100),
+            ],
+        ))
+        .await
+        .expect("record");
     let by_id = |id: EntityId| async move {
         store
             .find_names(&NameLookup::Id(id))
@@ -954,8 +977,8 @@ pub async fn entity_days_rank_each_day<S: Store + ?Sized>(store: &S) {
             .collect::<Vec<_>>()
     };
     assert_eq!(
-        by_id(EntityId::Game(GameId::new("743"))).await,
-        [("743".to_owned(), "Chess".to_owned())]
+        by_id(EntityId::Game(GameId::new("1001"))).await,
+        [("1001".to_owned(), "Pokémon Scarlet and Violet".to_owned())]
     );
     assert_eq!(
         by_id(EntityId::Streamer(StreamerId::new("8"))).await,
@@ -963,4 +986,23 @@ pub async fn entity_days_rank_each_day<S: Store + ?Sized>(store: &S) {
     );
     // A streamer's id is not a game's.
     assert!(by_id(EntityId::Game(GameId::new("8"))).await.is_empty());
+    let prefixed = |p: &str| {
+        let lookup = NameLookup::Prefix(name_key(p));
+        async move {
+            let mut found: Vec<String> = store
+                .find_names(&lookup)
+                .await
+                .expect("find by prefix")
+                .into_iter()
+                .map(|r| r.id.to_string())
+                .collect();
+            found.sort();
+            found
+        }
+    };
+    assert_eq!(prefixed("pokemon scarlet").await, ["1001"]);
+    assert_eq!(prefixed("POKÉ").await, ["1001", "1002", "9"]);
+    assert_eq!(prefixed("pokemon scarlet and violet").await, ["1001"]);
+    assert!(prefixed("pokemon scarlet and violet 2").await.is_empty());
+    assert!(prefixed("").await.is_empty());
 }

@@ -44,6 +44,7 @@ macro_rules! store_conformance_tests {
             hostile_names_round_trip,
             large_snapshot_in_one_go,
             entity_days_rank_each_day,
+            names_are_found_by_id_and_prefix,
         );
 
         #[::tokio::test]

@@ -116,8 +116,16 @@ pub struct StreamerDaysDoc {
         super::search,
     ),
     components(schemas(
-        ErrorDoc, ReportDoc, ReportEntryDoc, GameDaysDoc, StreamerDaysDoc, Day, Named,
-        DayStatusDoc, NameMatch, SearchResult
+        ErrorDoc,
+        ReportDoc,
+        ReportEntryDoc,
+        GameDaysDoc,
+        StreamerDaysDoc,
+        Day,
+        Named,
+        DayStatusDoc,
+        NameMatch,
+        SearchResult
     ))
 )]
 struct ApiDoc;

@@ -20,7 +20,7 @@ use watchtime_core::report::report;
 use watchtime_core::{DayRange, EntityId, GameId, Kind, StreamerId};
 
 pub use docs::openapi;
-pub use model::{Day as DayEntry, DayStatusDoc, EntityDays, Named, NameMatch, SearchResult};
+pub use model::{Day as DayEntry, DayStatusDoc, EntityDays, NameMatch, Named, SearchResult};
 
 use crate::cache::{Freshness, respond};
 use crate::error::{ApiError, WebError};
@@ -46,8 +46,10 @@ pub(crate) fn routes() -> Router<Site> {
 fn json<T: Serialize>(request: &HeaderMap, value: &T, freshness: Freshness) -> Response {
     match serde_json::to_vec(value) {
         Ok(body) => respond(request, "application/json", body, freshness),
-        Err(e) => ApiError(WebError::BadRequest(format!("cannot encode the answer: {e}")))
-            .into_response(),
+        Err(e) => ApiError(WebError::BadRequest(format!(
+            "cannot encode the answer: {e}"
+        )))
+        .into_response(),
     }
 }
 
@@ -80,10 +82,7 @@ pub async fn rankings(
     let top = params.top(watchtime_core::ranking::DEFAULT_TOP)?;
     let of = match (params.get("game"), params.get("streamer")) {
         (Some(_), Some(_)) => {
-            return Err(WebError::BadRequest(
-                "give game or streamer, not both".to_owned(),
-            )
-            .into());
+            return Err(WebError::BadRequest("give game or streamer, not both".to_owned()).into());
         }
         (Some(name), None) => Some(named(&site, Kind::Game, name).await?),
         (None, Some(name)) => Some(named(&site, Kind::Streamer, name).await?),
@@ -122,7 +121,13 @@ async fn named(site: &Site, kind: Kind, name: &str) -> Result<NameRecord, WebErr
 
 /// The record of `id`, or a 404 that says so.
 pub(crate) async fn record_of(site: &Site, id: EntityId) -> Result<NameRecord, WebError> {
-    let unknown = || WebError::NotFound(format!("no {} has the id {:?}", id.kind(), params::clip(id.as_str())));
+    let unknown = || {
+        WebError::NotFound(format!(
+            "no {} has the id {:?}",
+            id.kind(),
+            params::clip(id.as_str())
+        ))
+    };
     if id.as_str().is_empty() || id.as_str().len() > MAX_ID_LEN {
         return Err(unknown());
     }

@@ -14,7 +14,6 @@ use watchtime_core::{DayRange, EntityId, GameId, Kind, StreamerId};
 
 use super::{PAGE_TOP, airtime, entity_path, hours, layout, range_query, ranking, window_nav};
 use crate::api::{EntityDays, entity_days};
-use crate::cache::Freshness;
 use crate::error::{PageError, WebError};
 use crate::params::Params;
 use crate::site::Site;
@@ -57,7 +56,10 @@ async fn entity_page(
 ) -> Result<Response, PageError> {
     let params = Params::parse(query.as_deref());
     let last = site.last_day().await?;
-    let range = if ["from", "to", "days"].iter().any(|p| params.get(p).is_some()) {
+    let range = if ["from", "to", "days"]
+        .iter()
+        .any(|p| params.get(p).is_some())
+    {
         params.range(last, true)?
     } else {
         DayRange::ending(last, DEFAULT_DAYS)

@@ -10,9 +10,10 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
+use watchtime_core::prelude::*;
 use watchtime_core::testkit::fixtures::{slotted, stream};
 use watchtime_core::time::Clock;
-use watchtime_core::{Day, DynStore, MemoryStore, Settings, Store};
+use watchtime_core::{Day, DynStore, MemoryStore, Settings};
 use watchtime_web::{Site, router};
 
 /// A clock stopped at one instant.
@@ -62,7 +63,10 @@ pub async fn store() -> DynStore {
         ("2026-11-27T20:00:00Z", vec![stream("2", "Beta", CHESS, 99)]),
     ];
     for (t, streams) in data {
-        store.record_snapshot(&slotted(t, streams)).await.unwrap_or_else(|e| panic!("{e}"));
+        store
+            .record_snapshot(&slotted(t, streams))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
     }
     let settings = Settings::default();
     for d in ["2026-11-24", "2026-11-25", "2026-11-26"] {
@@ -81,7 +85,9 @@ pub async fn store() -> DynStore {
 
 pub async fn app() -> (Router, DynStore) {
     let store = store().await;
-    let now = "2026-11-28T01:00:00Z".parse().unwrap_or_else(|e| panic!("{e}"));
+    let now = "2026-11-28T01:00:00Z"
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}"));
     let site = Site::new(store.clone(), Settings::default(), Arc::new(Fixed(now)));
     (router(site), store)
 }
@@ -112,8 +118,14 @@ pub async fn send(app: &Router, method: Method, uri: &str, headers: &[(&str, &st
     for (k, v) in headers {
         request = request.header(*k, *v);
     }
-    let request = request.body(Body::empty()).unwrap_or_else(|e| panic!("{e}"));
-    let response = app.clone().oneshot(request).await.unwrap_or_else(|e| panic!("{e}"));
+    let request = request
+        .body(Body::empty())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let response = app
+        .clone()
+        .oneshot(request)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response
