@@ -5,8 +5,11 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Result;
 use crate::ids::{EntityId, Kind};
-use crate::time::Day;
+use crate::ports::TotalsStore;
+use crate::ranking::{RankingQuery, Subject};
+use crate::time::{Day, DayRange};
 use crate::totals::{DailyTotal, Totals};
 
 /// One closed day of a game or streamer.
@@ -66,6 +69,37 @@ pub fn standing(id: &EntityId, totals: &[DailyTotal]) -> Option<Standing> {
         above,
         tied,
     })
+}
+
+/// The rank of `id` on `day`, given how many of its kind watched more that day (`above`) and
+/// how many exactly as much (`tied`): `above + 1` without a tie; a tie is settled by the ranking
+/// rule (name, then id) through the store's own ranking of the day. Stores that count `above`
+/// and `tied` in SQL finish with this, so ties are broken in one place.
+pub async fn settle_rank<S: TotalsStore + ?Sized>(
+    store: &S,
+    id: &EntityId,
+    day: Day,
+    above: u32,
+    tied: usize,
+) -> Result<u32> {
+    if tied == 0 {
+        return Ok(above + 1);
+    }
+    let subject = match id.kind() {
+        Kind::Game => Subject::TopGames,
+        Kind::Streamer => Subject::TopStreamers,
+    };
+    let ranking = store
+        .rank(&RankingQuery {
+            subject,
+            range: DayRange::single(day),
+            top: above as usize + tied + 1,
+        })
+        .await?;
+    Ok(ranking
+        .iter()
+        .find(|e| e.id == *id)
+        .map_or(above + 1, |e| e.rank))
 }
 
 #[cfg(test)]

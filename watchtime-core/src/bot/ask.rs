@@ -105,9 +105,12 @@ pub async fn find_name<S: Store + ?Sized>(
 pub struct NameSearch {
     /// The exact match (by [`resolve`]'s order), if any.
     pub found: Option<NameRecord>,
-    /// Without an exact match, the most similar names, best first (the first is the "did you
-    /// mean" of a reply); empty when there is an exact match.
+    /// Without an exact match, the names that start with the text, then the most similar names
+    /// (the best of those is the "did you mean" of a reply); empty when there is an exact match.
     pub did_you_mean: Vec<NameRecord>,
+    /// How many of `did_you_mean` (the first ones) start with the text: when just one does, it
+    /// is the one completion of what was typed.
+    pub completions: usize,
 }
 
 /// Searches names as a mention's lookup does, but without an exact match lists up to `limit`
@@ -125,12 +128,14 @@ pub async fn search_names<S: Store + ?Sized>(
         return Ok(NameSearch {
             found: Some(r),
             did_you_mean: Vec::new(),
+            completions: 0,
         });
     }
     if key_len(&key) < MIN_SUGGESTION_LEN {
         return Ok(NameSearch {
             found: None,
             did_you_mean: Vec::new(),
+            completions: 0,
         });
     }
     // Names that start with what was typed come first (games first, the most recently seen
@@ -146,6 +151,7 @@ pub async fn search_names<S: Store + ?Sized>(
         Some(fuzzy) => store.find_names(&fuzzy).await?,
         None => Vec::new(),
     };
+    let completions = prefixed.len();
     let mut did_you_mean = prefixed;
     for (r, _) in suggestions(&key, kind, &candidates, limit) {
         if !did_you_mean.iter().any(|d| d.id == r.id) {
@@ -155,6 +161,7 @@ pub async fn search_names<S: Store + ?Sized>(
     did_you_mean.truncate(limit);
     Ok(NameSearch {
         found: None,
+        completions: completions.min(did_you_mean.len()),
         did_you_mean,
     })
 }

@@ -13,11 +13,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
-use crate::ids::{EntityId, Kind};
+use crate::ids::EntityId;
 use crate::lookup::{NameLookup, NameRecord};
 use crate::outbox::{AuthorActivity, Claim, OutboxEntry, OutboxItem, OutboxKey, Settlement};
-use crate::ranking::{RankingEntry, RankingQuery, Subject};
-use crate::series::{EntityDay, standing};
+use crate::ranking::{RankingEntry, RankingQuery};
+use crate::series::{EntityDay, settle_rank, standing};
 use crate::snapshot::{SlotSnapshot, SnapshotInfo};
 use crate::time::{Day, DayRange, DayWindow, Slot};
 use crate::totals::{DailyTotal, DayStatus, NamedTotal};
@@ -80,8 +80,8 @@ pub trait TotalsStore: Send + Sync + Debug {
     /// chart of one game or streamer over time needs.
     ///
     /// The default reads each closed day's totals and asks [`TotalsStore::rank`] only to break
-    /// an exact tie by name; a store may answer it in one query instead, and the conformance
-    /// suite holds it to the same result.
+    /// an exact tie by name ([`crate::series::settle_rank`]); a store may count who is above in
+    /// one query instead, and the conformance suite holds it to the same result.
     async fn entity_days(&self, id: &EntityId, range: DayRange) -> Result<Vec<EntityDay>> {
         let mut out = Vec::new();
         for status in self.day_statuses(range).await? {
@@ -89,24 +89,8 @@ pub trait TotalsStore: Send + Sync + Debug {
             let Some(standing) = standing(id, &totals) else {
                 continue;
             };
-            let mut rank = standing.above + 1;
-            if !standing.tied.is_empty() {
-                let subject = match id.kind() {
-                    Kind::Game => Subject::TopGames,
-                    Kind::Streamer => Subject::TopStreamers,
-                };
-                let top = standing.above as usize + standing.tied.len() + 1;
-                let ranking = self
-                    .rank(&RankingQuery {
-                        subject,
-                        range: DayRange::single(status.day),
-                        top,
-                    })
-                    .await?;
-                if let Some(entry) = ranking.iter().find(|e| e.id == *id) {
-                    rank = entry.rank;
-                }
-            }
+            let rank =
+                settle_rank(self, id, status.day, standing.above, standing.tied.len()).await?;
             out.push(EntityDay {
                 day: status.day,
                 totals: standing.totals,

@@ -959,10 +959,10 @@ pub async fn names_are_found_by_id_and_prefix<S: Store + ?Sized>(store: &S) {
                 stream(
                     "10",
                     "Zed",
-                    Some(("1001", "Pokémon Scarlet and Violet")),
+                    Some(("2001", "Pokémon Scarlet and Violet")),
                     100,
                 ),
-                stream("11", "Ned", Some(("1002", "Pokémon Legends: Z-A")), 100),
+                stream("11", "Ned", Some(("2002", "Pokémon Legends: Z-A")), 100),
             ],
         ))
         .await
@@ -977,8 +977,8 @@ pub async fn names_are_found_by_id_and_prefix<S: Store + ?Sized>(store: &S) {
             .collect::<Vec<_>>()
     };
     assert_eq!(
-        by_id(EntityId::Game(GameId::new("1001"))).await,
-        [("1001".to_owned(), "Pokémon Scarlet and Violet".to_owned())]
+        by_id(EntityId::Game(GameId::new("2001"))).await,
+        [("2001".to_owned(), "Pokémon Scarlet and Violet".to_owned())]
     );
     assert_eq!(
         by_id(EntityId::Streamer(StreamerId::new("8"))).await,
@@ -1000,9 +1000,9 @@ pub async fn names_are_found_by_id_and_prefix<S: Store + ?Sized>(store: &S) {
             found
         }
     };
-    assert_eq!(prefixed("pokemon scarlet").await, ["1001"]);
-    assert_eq!(prefixed("POKÉ").await, ["1001", "1002", "9"]);
-    assert_eq!(prefixed("pokemon scarlet and violet").await, ["1001"]);
+    assert_eq!(prefixed("pokemon scarlet").await, ["2001"]);
+    assert_eq!(prefixed("POKÉ").await, ["2001", "2002", "9"]);
+    assert_eq!(prefixed("pokemon scarlet and violet").await, ["2001"]);
     assert!(prefixed("pokemon scarlet and violet 2").await.is_empty());
     assert!(prefixed("").await.is_empty());
 }

@@ -324,6 +324,7 @@ pub(crate) async fn search_for(site: &Site, q: Option<&str>) -> Result<SearchRes
         query: q.to_owned(),
         found: found.found.as_ref().map(NameMatch::from),
         did_you_mean: found.did_you_mean.iter().map(NameMatch::from).collect(),
+        completions: found.completions,
     })
 }
 

@@ -150,6 +150,10 @@ pub struct SearchResult {
     #[serde(rename = "match")]
     #[schema(nullable)]
     pub found: Option<NameMatch>,
-    /// Without an exact match, the closest names, best first.
+    /// Without an exact match, the names that start with the query, then the most similar
+    /// ones.
     pub did_you_mean: Vec<NameMatch>,
+    /// How many of `did_you_mean` start with the query (the search page opens a lone one).
+    #[serde(skip)]
+    pub completions: usize,
 }

@@ -13,6 +13,7 @@ pub fn page(title: &str, query: &str, body: Markup) -> Markup {
                 meta name="color-scheme" content="light dark";
                 title { (title) " · watchtime" }
                 link rel="stylesheet" href="/static/style.css";
+                link rel="icon" href="data:,";
             }
             body {
                 header {

@@ -31,8 +31,14 @@ pub async fn search(
         ));
     };
     let result = search_for(&site, Some(q)).await?;
-    if let Some(found) = &result.found {
-        return Ok(Redirect::to(&found.path()).into_response());
+    // One hit opens its page: the exact name, or the one name that starts with what was typed.
+    let single = match (&result.found, result.completions) {
+        (Some(found), _) => Some(found),
+        (None, 1) => result.did_you_mean.first(),
+        _ => None,
+    };
+    if let Some(hit) = single {
+        return Ok(Redirect::to(&hit.path()).into_response());
     }
     let body = html! {
         h1 { "No exact match" }
