@@ -97,7 +97,17 @@ async fn demo_then_serve_then_click_through_in_a_browser() {
     );
     let database = "sqlite://watchtime-demo.db";
     let server = serve(dir.path(), database);
-    let expected = report(dir.path(), database, &[]);
+    let api: Value = reqwest::get(format!("{}/api/v1/rankings?top=25", server.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // The site shows the last closed day; ask the store for the same day.
+    let day = api["to"].as_str().unwrap().to_owned();
+    let range = ["--from", day.as_str(), "--to", day.as_str()];
+    let expected = report(dir.path(), database, &range);
+    assert_eq!(api, expected, "the API's rankings are report --json");
     let (games, streamers) = (ids(&expected["games"]), ids(&expected["streamers"]));
     assert_eq!(games.len(), 25, "{expected}");
 
@@ -108,13 +118,6 @@ async fn demo_then_serve_then_click_through_in_a_browser() {
     let first = html.find(&format!(r#"data-id="{}""#, games[0])).unwrap();
     let second = html.find(&format!(r#"data-id="{}""#, games[1])).unwrap();
     assert!(first < second);
-    let api: Value = reqwest::get(format!("{}/api/v1/rankings?top=25", server.base))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(api, expected, "the API's rankings are report --json");
 
     let Some(mut browser) = Browser::launch().await else {
         return;
@@ -167,7 +170,21 @@ async fn demo_then_serve_then_click_through_in_a_browser() {
             .await,
         game_name
     );
-    let game_streamers = report(dir.path(), database, &["--game", game_name]);
+    // The game page shows the 30 days ending on the day.
+    let month_start = day
+        .parse::<watchtime_core::Day>()
+        .unwrap()
+        .minus_days(29)
+        .to_string();
+    let of_game = [
+        "--from",
+        month_start.as_str(),
+        "--to",
+        day.as_str(),
+        "--game",
+        game_name,
+    ];
+    let game_streamers = report(dir.path(), database, &of_game);
     let top_streamer = game_streamers["streamers"][0]["name"].as_str().unwrap();
 
     // Game → its top streamer.

@@ -137,6 +137,13 @@ impl Browser {
     }
 
     async fn send(&mut self, method: &str, params: Value, session: bool) -> Value {
+        let reply = self.send_raw(method, params, session).await;
+        assert!(reply.get("error").is_none(), "{method}: {reply}");
+        reply["result"].clone()
+    }
+
+    /// Sends one command and returns its whole reply, an error included.
+    async fn send_raw(&mut self, method: &str, params: Value, session: bool) -> Value {
         self.next_id += 1;
         let id = self.next_id;
         let mut message = json!({"id": id, "method": method, "params": params});
@@ -165,8 +172,7 @@ impl Browser {
         })
         .await
         .unwrap_or_else(|_| panic!("chromium did not answer {method} in {TIMEOUT:?}"));
-        assert!(reply.get("error").is_none(), "{method}: {reply}");
-        reply["result"].clone()
+        reply
     }
 
     async fn call_browser(&mut self, method: &str, params: Value) -> Value {
@@ -218,15 +224,29 @@ impl Browser {
     }
 
     /// Runs `script` (which starts a navigation: a click, a submit, history.back()) and waits
-    /// for the next page to load.
+    /// until another document is shown and complete. A marker set on the current document tells
+    /// them apart, so a page restored from the back-forward cache (no load event) counts too.
     pub async fn navigate_by(&mut self, script: &str) {
-        let mark = self.events.len();
+        self.eval("window.__watchtime_marker = true").await;
         self.eval(script).await;
-        if !self.events[mark..]
-            .iter()
-            .any(|e| e["method"] == "Page.loadEventFired")
-        {
-            self.wait_for_load().await;
+        let started = std::time::Instant::now();
+        loop {
+            // Mid-navigation the page may have no context to evaluate in: an error, try again.
+            let r = self
+                .send_raw(
+                    "Runtime.evaluate",
+                    json!({"expression": "window.__watchtime_marker === undefined && document.readyState === 'complete'", "returnByValue": true}),
+                    true,
+                )
+                .await;
+            if r["result"]["result"]["value"] == json!(true) {
+                return;
+            }
+            assert!(
+                started.elapsed() < TIMEOUT,
+                "no new page {TIMEOUT:?} after {script}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
@@ -274,7 +294,7 @@ impl Browser {
             .await
             .as_u64()
             .unwrap_or(900)
-            .min(4000);
+            .min(if mobile { 2400 } else { 1800 });
         let shot = self
             .call(
                 "Page.captureScreenshot",
