@@ -227,7 +227,10 @@ impl Browser {
     /// until another document is shown and complete. A marker set on the current document tells
     /// them apart, so a page restored from the back-forward cache (no load event) counts too.
     pub async fn navigate_by(&mut self, script: &str) {
-        self.eval("window.__watchtime_marker = true").await;
+        // A new value each time: a page restored from the cache keeps the marker it had.
+        let marker = self.next_id;
+        self.eval(&format!("window.__watchtime_marker = {marker}"))
+            .await;
         self.eval(script).await;
         let started = std::time::Instant::now();
         loop {
@@ -235,7 +238,7 @@ impl Browser {
             let r = self
                 .send_raw(
                     "Runtime.evaluate",
-                    json!({"expression": "window.__watchtime_marker === undefined && document.readyState === 'complete'", "returnByValue": true}),
+                    json!({"expression": format!("window.__watchtime_marker !== {marker} && document.readyState === 'complete'"), "returnByValue": true}),
                     true,
                 )
                 .await;
