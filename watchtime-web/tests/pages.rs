@@ -133,7 +133,7 @@ async fn search_redirects_a_single_hit_and_offers_the_closest() {
     assert_eq!(page.status, StatusCode::OK);
     let main =
         &page.body[page.body.find("<main>").unwrap_or(0)..page.body.find("</main>").unwrap_or(0)];
-    insta::assert_snapshot!(main, @"");
+    insta::assert_snapshot!(main, @r#"<main><h1>No exact match</h1><p>Nothing is named exactly “alpah”. Did you mean:</p><ul class="results"><li><a href="/streamers/1">Alpha</a> <span class="sub">(streamer)</span></li></ul>"#);
 }
 
 #[tokio::test]
