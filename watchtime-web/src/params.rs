@@ -14,15 +14,40 @@ pub const MAX_TOP: usize = 100;
 #[derive(Debug, Default, Clone)]
 pub struct Params {
     pairs: Vec<(String, String)>,
+    /// Whether an empty `from`, `to` or `top` is an error (the API) rather than the default (a
+    /// page's form sends its empty fields).
+    strict: bool,
 }
 
 impl Params {
-    /// Decodes `query` (the part after `?`); never fails: bad escapes are decoded lossily.
+    /// Decodes a page's `query` (the part after `?`); never fails: bad escapes are decoded
+    /// lossily, and empty fields mean their default.
     pub fn parse(query: Option<&str>) -> Params {
         Params {
             pairs: url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
                 .into_owned()
                 .collect(),
+            strict: false,
+        }
+    }
+
+    /// Decodes an API request's `query`: an empty `from`, `to` or `top` is malformed.
+    pub fn parse_strict(query: Option<&str>) -> Params {
+        Params {
+            strict: true,
+            ..Params::parse(query)
+        }
+    }
+
+    /// The value of a typed parameter: empty counts as given only when strict.
+    fn typed(&self, name: &str) -> Option<&str> {
+        if self.strict {
+            self.pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        } else {
+            self.get(name)
         }
     }
 
@@ -38,7 +63,7 @@ impl Params {
     /// `from` and `to` (inclusive); each defaults to `last` (the last closed day). With `days`
     /// (pages only: `days=7` is the week ending `to`), `from` is derived from `to`.
     pub fn range(&self, last: Day, allow_days: bool) -> Result<DayRange, WebError> {
-        let to = match self.get("to") {
+        let to = match self.typed("to") {
             Some(v) => day("to", v)?,
             None => last,
         };
@@ -56,10 +81,10 @@ impl Params {
             ),
             None => None,
         };
-        let from = match (self.get("from"), days) {
+        let from = match (self.typed("from"), days) {
             (Some(v), _) => day("from", v)?,
             (None, Some(n)) => to.minus_days(n - 1),
-            (None, None) if self.get("to").is_some() => to,
+            (None, None) if self.typed("to").is_some() => to,
             (None, None) => last.min(to),
         };
         if from > to {
@@ -79,7 +104,7 @@ impl Params {
 
     /// `top`, 1 to 100, or `default`.
     pub fn top(&self, default: usize) -> Result<usize, WebError> {
-        match self.get("top") {
+        match self.typed("top") {
             None => Ok(default),
             Some(v) => v
                 .parse::<usize>()
@@ -166,6 +191,17 @@ mod tests {
         assert!(range("days=0", true).is_err());
         assert!(range("days=367", true).is_err());
         assert!(range("to=%00%ff", false).is_err());
+        // A page's form sends empty fields: they mean the default; the API refuses them.
+        assert_eq!(
+            range("from=&to=", true),
+            Ok("2026-11-26..2026-11-26".into())
+        );
+        assert_eq!(
+            Params::parse_strict(Some("to="))
+                .range(last(), false)
+                .map_err(|e| e.to_string()),
+            Err(r#"to must be a day written YYYY-MM-DD, not """#.into())
+        );
     }
 
     #[test]

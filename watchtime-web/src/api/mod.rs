@@ -77,7 +77,7 @@ pub async fn rankings(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let params = Params::parse(query.as_deref());
+    let params = Params::parse_strict(query.as_deref());
     let range = params.range(site.last_day().await?, false)?;
     let top = params.top(watchtime_core::ranking::DEFAULT_TOP)?;
     let of = match (params.get("game"), params.get("streamer")) {
@@ -221,7 +221,7 @@ async fn days_of(
     query: Option<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let range = Params::parse(query.as_deref()).range(site.last_day().await?, false)?;
+    let range = Params::parse_strict(query.as_deref()).range(site.last_day().await?, false)?;
     let (days, freshness) = entity_days(&site, id, range).await?;
     Ok(json(&headers, &days, freshness))
 }
@@ -298,7 +298,7 @@ pub async fn search(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let params = Params::parse(query.as_deref());
+    let params = Params::parse_strict(query.as_deref());
     let result = search_for(&site, params.get("q")).await?;
     Ok(json(&headers, &result, Freshness::Live))
 }
