@@ -23,8 +23,8 @@ pub struct DaemonRss {
     pub exit: String,
 }
 
-/// Runs `binary run` on a fresh SQLite file with Twitch pointed at a closed port and the
-/// console publisher, waits `wait`, reads its memory and stops it with SIGTERM.
+/// Runs `binary run` on a fresh SQLite file with Twitch pointed at a closed port, the console
+/// publisher and the web server on (`WATCHTIME_LISTEN`), waits `wait`, reads its memory and stops it with SIGTERM.
 pub fn idle_rss(binary: &Path, wait: Duration) -> Result<DaemonRss> {
     let dir = tempfile::tempdir().context("creating a directory for the daemon")?;
     let log_path = dir.path().join("daemon.log");
@@ -51,6 +51,8 @@ pub fn idle_rss(binary: &Path, wait: Duration) -> Result<DaemonRss> {
         .env("WATCHTIME_TWITCH_API_URL", "http://127.0.0.1:9")
         .env("WATCHTIME_TWITCH_AUTH_URL", "http://127.0.0.1:9")
         .env("WATCHTIME_PUBLISHER", "console")
+        // The web pages and the API on, as `run --listen` serves them.
+        .env("WATCHTIME_LISTEN", "127.0.0.1:0")
         .current_dir(dir.path())
         .stdin(Stdio::null())
         .stdout(log)

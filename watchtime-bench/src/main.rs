@@ -17,6 +17,7 @@ mod measure;
 mod rankings;
 mod report;
 mod stores;
+mod web;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -92,6 +93,13 @@ struct Args {
     /// Also measure the idle memory of this `watchtime` binary (e.g. target/release/watchtime).
     #[arg(long, env = "WATCHTIME_BENCH_DAEMON_BINARY")]
     daemon_binary: Option<PathBuf>,
+    /// Measure only the web pages and API (after filling, if needed): no second close, ingest
+    /// or ranking phases.
+    #[arg(long, env = "WATCHTIME_BENCH_WEB_ONLY")]
+    web_only: bool,
+    /// Seconds each route is loaded by the concurrent clients.
+    #[arg(long, env = "WATCHTIME_BENCH_WEB_SECONDS", default_value_t = 3)]
+    web_seconds: u64,
     /// How long the daemon runs before its memory is read.
     #[arg(long, env = "WATCHTIME_BENCH_DAEMON_WAIT", default_value_t = 15)]
     daemon_wait_secs: u64,
@@ -105,6 +113,8 @@ struct Plan {
     last: Day,
     iterations: usize,
     budget: Duration,
+    web_only: bool,
+    web_seconds: Duration,
 }
 
 #[tokio::main]
@@ -121,6 +131,8 @@ async fn main() -> Result<()> {
             .unwrap_or(if args.quick { 20 } else { 100 })
             .max(1),
         budget: Duration::from_secs(args.case_budget_secs),
+        web_only: args.web_only,
+        web_seconds: Duration::from_secs(args.web_seconds.max(1)),
     };
     let machine = Machine::detect();
     let settings = Settings::default();
@@ -277,40 +289,51 @@ async fn bench_store(
     };
     let shape = fill.as_ref().map(|(f, _)| f.shape);
 
-    eprintln!("  closing {} again", plan.last);
-    let phase = Phase::start();
-    let reclose = fill::reclose(store.as_ref(), settings, plan.last, 5).await?;
-    let reclose = (plan.last, reclose, phase.finish());
+    let (reclose, ingest, rankings) = if plan.web_only {
+        (None, None, None)
+    } else {
+        eprintln!("  closing {} again", plan.last);
+        let phase = Phase::start();
+        let reclose = fill::reclose(store.as_ref(), settings, plan.last, 5).await?;
+        let reclose = (plan.last, reclose, phase.finish());
 
-    eprintln!("  ingest: record_snapshot vs baseline");
-    let peak = world.day(plan.last, settings);
-    let bench_start = settings.calendar.start_of(plan.last.plus_days(30));
-    let phase = Phase::start();
-    let comparison = baseline::compare(
-        store.as_ref(),
-        &mut opened.baseline,
-        &peak.snapshots,
-        bench_start,
-        settings,
-    )
-    .await?;
-    let ingest = (comparison, phase.finish());
-    drop(peak);
+        eprintln!("  ingest: record_snapshot vs baseline");
+        let peak = world.day(plan.last, settings);
+        let bench_start = settings.calendar.start_of(plan.last.plus_days(30));
+        let phase = Phase::start();
+        let comparison = baseline::compare(
+            store.as_ref(),
+            &mut opened.baseline,
+            &peak.snapshots,
+            bench_start,
+            settings,
+        )
+        .await?;
+        let ingest = (comparison, phase.finish());
+        drop(peak);
 
-    eprintln!("  rankings");
-    let whole = DayRange::new(plan.first, plan.last).context("the filled range")?;
-    let picks = rankings::pick(store.as_ref(), whole).await?;
-    let phase = Phase::start();
-    let cases = rankings::run(
-        store.as_ref(),
-        &picks,
-        plan.first,
-        plan.last,
-        plan.iterations,
-        plan.budget,
-    )
-    .await?;
-    let rankings = (cases, phase.finish());
+        eprintln!("  rankings");
+        let whole = DayRange::new(plan.first, plan.last).context("the filled range")?;
+        let picks = rankings::pick(store.as_ref(), whole).await?;
+        let phase = Phase::start();
+        let cases = rankings::run(
+            store.as_ref(),
+            &picks,
+            plan.first,
+            plan.last,
+            plan.iterations,
+            plan.budget,
+        )
+        .await?;
+        (
+            Some(reclose),
+            Some(ingest),
+            Some((picks, cases, phase.finish())),
+        )
+    };
+
+    eprintln!("  web pages and API");
+    let web = web::run(store.clone(), plan.last, plan.iterations, plan.web_seconds).await?;
 
     let rows = opened.baseline.row_counts().await?;
     let size_bytes = opened.baseline.size_bytes().await?;
@@ -325,8 +348,8 @@ async fn bench_store(
             found,
             reclose,
             ingest,
-            picks,
             rankings,
+            web,
             rows,
             size_bytes,
         },

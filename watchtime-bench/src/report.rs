@@ -13,6 +13,7 @@ use crate::machine::{Machine, load_average};
 use crate::measure::{PhaseMemory, Timings, mib};
 use crate::rankings::{Case, Picks, RANGES};
 use crate::stores::StoreKind;
+use crate::web::{CLIENTS, WebCase};
 
 /// Everything a run measured.
 #[derive(Debug)]
@@ -59,14 +60,15 @@ pub struct StoreReport {
     pub fill: Option<(Filled, PhaseMemory)>,
     /// What was found in the store before filling.
     pub found: String,
-    /// Closing the last day again.
-    pub reclose: (Day, Timings, PhaseMemory),
-    /// `record_snapshot` against the baseline.
-    pub ingest: (Comparison, PhaseMemory),
-    /// The ids the ranking subjects are about.
-    pub picks: Picks,
-    /// Ranking latencies.
-    pub rankings: (Vec<Case>, PhaseMemory),
+    /// Closing the last day again (not with `--web-only`).
+    pub reclose: Option<(Day, Timings, PhaseMemory)>,
+    /// `record_snapshot` against the baseline (not with `--web-only`).
+    pub ingest: Option<(Comparison, PhaseMemory)>,
+    /// The ids the ranking subjects are about, and the ranking latencies (not with
+    /// `--web-only`).
+    pub rankings: Option<(Picks, Vec<Case>, PhaseMemory)>,
+    /// The pages and the API over HTTP.
+    pub web: Vec<WebCase>,
     /// Rows per table after the run.
     pub rows: Vec<(&'static str, i64)>,
     /// Database size after the run, in bytes.
@@ -246,42 +248,56 @@ fn store(o: &mut String, s: &StoreReport, run: &RunInfo) -> fmt::Result {
         s.size_bytes as f64 / (1024.0 * 1024.0)
     )?;
 
-    let (c, mem) = &s.ingest;
-    writeln!(o, "### Ingest: record_snapshot vs row-at-a-time baseline\n")?;
-    writeln!(
-        o,
-        "The {} largest snapshots of {} (avg {:.0} streams), each written by the store and by the baseline (one INSERT/upsert per row, one transaction) to slots after the data.\n",
-        c.store.len(),
-        run.last,
-        c.streams_avg
-    )?;
-    writeln!(o, "| | n | median | p99 |\n|---|---|---|---|")?;
-    timing_row(o, "record_snapshot (store)", &c.store)?;
-    timing_row(o, "row-at-a-time baseline", &c.baseline)?;
-    let ratio = |b: Option<f64>, s: Option<f64>| match (b, s) {
-        (Some(b), Some(s)) if s > 0.0 => format!("{:.1}×", b / s),
-        _ => "n/a".into(),
-    };
-    writeln!(
-        o,
-        "| ratio baseline / store | | {} | {} |",
-        ratio(c.baseline.median_ms(), c.store.median_ms()),
-        ratio(c.baseline.p99_ms(), c.store.p99_ms())
-    )?;
-    writeln!(o, "\nPeak RSS during the comparison: {}.\n", memory(mem))?;
-
-    writeln!(o, "### Close\n")?;
-    writeln!(o, "| | n | median | p99 |\n|---|---|---|---|")?;
-    if let Some((f, _)) = &s.fill {
-        timing_row(o, "close_day during fill", &f.close)?;
-        timing_row(o, "record_snapshot during fill", &f.ingest)?;
-        timing_row(o, "prune_samples during fill", &f.prune)?;
+    if let Some((c, mem)) = &s.ingest {
+        writeln!(o, "### Ingest: record_snapshot vs row-at-a-time baseline\n")?;
+        writeln!(
+            o,
+            "The {} largest snapshots of {} (avg {:.0} streams), each written by the store and by the baseline (one INSERT/upsert per row, one transaction) to slots after the data.\n",
+            c.store.len(),
+            run.last,
+            c.streams_avg
+        )?;
+        writeln!(o, "| | n | median | p99 |\n|---|---|---|---|")?;
+        timing_row(o, "record_snapshot (store)", &c.store)?;
+        timing_row(o, "row-at-a-time baseline", &c.baseline)?;
+        let ratio = |b: Option<f64>, s: Option<f64>| match (b, s) {
+            (Some(b), Some(s)) if s > 0.0 => format!("{:.1}×", b / s),
+            _ => "n/a".into(),
+        };
+        writeln!(
+            o,
+            "| ratio baseline / store | | {} | {} |",
+            ratio(c.baseline.median_ms(), c.store.median_ms()),
+            ratio(c.baseline.p99_ms(), c.store.p99_ms())
+        )?;
+        writeln!(o, "\nPeak RSS during the comparison: {}.\n", memory(mem))?;
     }
-    let (day, t, mem) = &s.reclose;
-    timing_row(o, &format!("close_day of {day} again (samples kept)"), t)?;
-    writeln!(o, "\nPeak RSS while closing again: {}.\n", memory(mem))?;
 
-    let (cases, mem) = &s.rankings;
+    if let Some((day, t, mem)) = &s.reclose {
+        writeln!(o, "### Close\n")?;
+        writeln!(o, "| | n | median | p99 |\n|---|---|---|---|")?;
+        if let Some((f, _)) = &s.fill {
+            timing_row(o, "close_day during fill", &f.close)?;
+            timing_row(o, "record_snapshot during fill", &f.ingest)?;
+            timing_row(o, "prune_samples during fill", &f.prune)?;
+        }
+        timing_row(o, &format!("close_day of {day} again (samples kept)"), t)?;
+        writeln!(o, "\nPeak RSS while closing again: {}.\n", memory(mem))?;
+    }
+
+    if let Some((picks, cases, mem)) = &s.rankings {
+        rankings(o, picks, cases, mem, run)?;
+    }
+    web(o, &s.web)
+}
+
+fn rankings(
+    o: &mut String,
+    picks: &Picks,
+    cases: &[Case],
+    mem: &PhaseMemory,
+    run: &RunInfo,
+) -> fmt::Result {
     writeln!(o, "### Rankings (top 5), median / p99\n")?;
     let back = run.days.min(10) - 1;
     if back > 0 {
@@ -296,12 +312,12 @@ fn store(o: &mut String, s: &StoreReport, run: &RunInfo) -> fmt::Result {
     writeln!(
         o,
         "and may reach before the data (the 365-day range of a short run). Top game: {} ({}); mid-ranked game: {} ({}); top streamer: {} ({}).\n",
-        s.picks.top_game.name,
-        s.picks.top_game.id,
-        s.picks.mid_game.name,
-        s.picks.mid_game.id,
-        s.picks.top_streamer.name,
-        s.picks.top_streamer.id
+        picks.top_game.name,
+        picks.top_game.id,
+        picks.mid_game.name,
+        picks.mid_game.id,
+        picks.top_streamer.name,
+        picks.top_streamer.id
     )?;
     write!(o, "| subject |")?;
     for d in RANGES {
@@ -343,6 +359,36 @@ fn store(o: &mut String, s: &StoreReport, run: &RunInfo) -> fmt::Result {
         )?;
     }
     writeln!(o, "\nPeak RSS during rankings: {}.\n", memory(mem))
+}
+
+fn web(o: &mut String, cases: &[WebCase]) -> fmt::Result {
+    if cases.is_empty() {
+        return Ok(());
+    }
+    writeln!(o, "### Web pages and API over HTTP (127.0.0.1)\n")?;
+    writeln!(
+        o,
+        "Each route asked one request at a time (median, p99), then by {CLIENTS} clients at once for a fixed time (requests per second, and as a share of the stylesheet's, which touches no store: the HTTP stack's own ceiling in the same run).\n"
+    )?;
+    writeln!(
+        o,
+        "| route | bytes | median | p99 (1 client) | req/s ({CLIENTS} clients) | vs stylesheet |\n|---|---|---|---|---|---|"
+    )?;
+    let base = cases.first().map_or(0.0, |c| c.per_second);
+    for c in cases {
+        writeln!(
+            o,
+            "| {} `{}` | {} | {} | {} | {:.0} | {:.2} |",
+            c.name,
+            c.path,
+            c.bytes,
+            fmt_ms(c.timings.median_ms()),
+            fmt_ms(c.timings.p99_ms()),
+            c.per_second,
+            if base > 0.0 { c.per_second / base } else { 0.0 }
+        )?;
+    }
+    writeln!(o)
 }
 
 fn timing_row(o: &mut String, label: &str, t: &Timings) -> fmt::Result {

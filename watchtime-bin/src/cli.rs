@@ -182,13 +182,28 @@ pub enum Command {
     /// One round of answering: read new mentions on each configured platform, reply to each
     /// at most once.
     Answer,
+    /// Serve the pages and the JSON API (read only) until SIGTERM.
+    Serve(ServeArgs),
     /// Apply the store's migrations.
     Migrate,
 }
 
 #[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free one (the address is printed).
+    #[arg(
+        long,
+        env = "WATCHTIME_WEB_LISTEN",
+        default_value = "127.0.0.1:8080",
+        value_name = "ADDR"
+    )]
+    pub listen: std::net::SocketAddr,
+}
+
+#[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Serve /healthz and /metrics on this address (e.g. 0.0.0.0:9000); off by default.
+    /// Serve the pages, the JSON API, /healthz and /metrics on this address (e.g. 0.0.0.0:9000);
+    /// off by default.
     #[arg(long, env = "WATCHTIME_LISTEN", value_name = "ADDR")]
     pub listen: Option<std::net::SocketAddr>,
     /// Seconds between mention rounds (platforms without mentions are not asked).

@@ -45,9 +45,14 @@ async fn healthz_and_metrics_over_http() {
         timer: timer.clone(),
         slot_length: settings.slot_length,
     };
-    let addr = serve("127.0.0.1:0".parse().unwrap(), health, stopped.clone())
-        .await
-        .unwrap();
+    let addr = serve(
+        "127.0.0.1:0".parse().unwrap(),
+        health,
+        None,
+        stopped.clone(),
+    )
+    .await
+    .unwrap();
     let http = reqwest::Client::new();
     let get = |path: &str| {
         let http = http.clone();

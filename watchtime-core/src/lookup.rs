@@ -49,6 +49,20 @@ pub enum NameLookup {
         /// Longest key length.
         max: usize,
     },
+    /// The name of this game or streamer, whatever its keys: for pages addressed by id.
+    Id(EntityId),
+    /// Names with a key that starts with this (non-empty) key: a search box's "pokemon scarlet"
+    /// finds "Pokémon Scarlet and Violet", too long for a similarity match.
+    Prefix(String),
+}
+
+impl NameLookup {
+    /// The smallest string above every key that starts with `prefix` (in code point order), for
+    /// stores that answer [`NameLookup::Prefix`] with a range `key >= prefix AND key < bound`
+    /// over an ordered index.
+    pub fn prefix_bound(prefix: &str) -> String {
+        format!("{prefix}{}", char::MAX)
+    }
 }
 
 /// The outcome of a lookup.
@@ -98,35 +112,49 @@ pub fn resolve(
     {
         return Resolution::Found(best.clone());
     }
-    if key_len(key) < MIN_SUGGESTION_LEN {
-        return Resolution::NotFound;
-    }
-    let mut best: Option<(&NameRecord, f64)> = None;
-    for r in candidates.iter().filter(wanted) {
-        let score = r
-            .keys
-            .iter()
-            .map(|k| similarity(key, k))
-            .fold(0.0, f64::max);
-        if score < SUGGESTION_THRESHOLD {
-            continue;
-        }
-        let better = match best {
-            None => true,
-            Some((b, s)) => score > s || (score == s && preference(r, b) == Ordering::Less),
-        };
-        if better {
-            best = Some((r, score));
-        }
-    }
-    match best {
-        Some((r, score)) => Resolution::DidYouMean(r.clone(), score),
+    match suggestions(key, kind, candidates, 1).into_iter().next() {
+        Some((r, score)) => Resolution::DidYouMean(r, score),
         None => Resolution::NotFound,
     }
 }
 
-/// Games before streamers, then the most recently seen, then the smallest id.
-fn preference(a: &NameRecord, b: &NameRecord) -> Ordering {
+/// The names most similar to `key` among `candidates` (of `kind`, if given), best first, at most
+/// `limit`: those scoring at least the suggestion threshold, ties broken as exact matches are
+/// (games first, then the most recently seen). Empty for keys too short to guess from. The first
+/// is the "did you mean" of [`resolve`]; a search page lists them all.
+pub fn suggestions(
+    key: &str,
+    kind: Option<Kind>,
+    candidates: &[NameRecord],
+    limit: usize,
+) -> Vec<(NameRecord, f64)> {
+    if key_len(key) < MIN_SUGGESTION_LEN {
+        return Vec::new();
+    }
+    let mut scored: Vec<(&NameRecord, f64)> = candidates
+        .iter()
+        .filter(|r| kind.is_none_or(|k| r.id.kind() == k))
+        .filter_map(|r| {
+            let score = r
+                .keys
+                .iter()
+                .map(|k| similarity(key, k))
+                .fold(0.0, f64::max);
+            (score >= SUGGESTION_THRESHOLD).then_some((r, score))
+        })
+        .collect();
+    scored.sort_by(|(a, sa), (b, sb)| sb.total_cmp(sa).then_with(|| preference(a, b)));
+    scored.dedup_by(|(a, _), (b, _)| a.id == b.id);
+    scored
+        .into_iter()
+        .take(limit)
+        .map(|(r, s)| (r.clone(), s))
+        .collect()
+}
+
+/// Games before streamers, then the most recently seen, then the smallest id: the order among
+/// equally good matches.
+pub fn preference(a: &NameRecord, b: &NameRecord) -> Ordering {
     a.id.kind()
         .cmp(&b.id.kind())
         .then_with(|| b.last_seen.cmp(&a.last_seen))
@@ -237,5 +265,24 @@ mod tests {
             Resolution::NotFound
         );
         assert_eq!(lookup(&"é".repeat(5000), None), Resolution::NotFound);
+    }
+
+    #[test]
+    fn suggestions_are_best_first_and_the_first_is_the_did_you_mean() {
+        let records = all();
+        let (key, _) = lookups_for("shrod");
+        let got: Vec<(String, bool)> = super::suggestions(&key, None, &records, 5)
+            .into_iter()
+            .map(|(r, score)| (r.id.to_string(), score >= SUGGESTION_THRESHOLD))
+            .collect();
+        // Both "shroud"s score the same; the one seen last comes first, as in `resolve`.
+        assert_eq!(got, [("7".to_owned(), true), ("6".to_owned(), true)]);
+        match resolve(&key, None, &[], &records) {
+            Resolution::DidYouMean(r, _) => assert_eq!(r.id.as_str(), "7"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(super::suggestions(&key, None, &records, 1).len(), 1);
+        assert!(super::suggestions(&key, Some(Kind::Game), &records, 5).is_empty());
+        assert!(super::suggestions("xq", None, &records, 5).is_empty());
     }
 }

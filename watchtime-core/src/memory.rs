@@ -223,11 +223,19 @@ impl NameStore for MemoryStore {
             NameLookup::KeyLength { min, max } => {
                 keys.iter().any(|k| (*min..=*max).contains(&key_len(k)))
             }
+            NameLookup::Id(_) => true,
+            NameLookup::Prefix(prefix) => keys
+                .iter()
+                .any(|k| !prefix.is_empty() && k.starts_with(prefix.as_str())),
+        };
+        let wanted = |id: &EntityId| match lookup {
+            NameLookup::Id(want) => want == id,
+            _ => true,
         };
         let mut out = Vec::new();
         for (g, seen) in state.games.values() {
             let keys = vec![name_key(&g.name)];
-            if matches(&keys) {
+            if matches(&keys) && wanted(&EntityId::Game(g.id.clone())) {
                 out.push(NameRecord {
                     id: EntityId::Game(g.id.clone()),
                     name: g.name.clone(),
@@ -238,7 +246,7 @@ impl NameStore for MemoryStore {
         }
         for (s, seen) in state.streamers.values() {
             let keys = streamer_keys(s);
-            if matches(&keys) {
+            if matches(&keys) && wanted(&EntityId::Streamer(s.id.clone())) {
                 out.push(NameRecord {
                     id: EntityId::Streamer(s.id.clone()),
                     name: s.shown_name().to_owned(),

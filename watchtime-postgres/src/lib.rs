@@ -34,6 +34,7 @@ mod ingest;
 mod names;
 mod nodelay;
 mod outbox;
+mod series;
 mod store;
 mod summary;
 #[cfg(feature = "testkit")]

@@ -24,19 +24,34 @@ const EXACT_STREAMERS: &str = "WHERE (login_key = $1 AND login_key <> '')
 const LENGTH_GAMES: &str = "WHERE name_key_len BETWEEN $1 AND $2";
 const LENGTH_STREAMERS: &str = "WHERE (login_key_len BETWEEN $1 AND $2 AND login_key <> '')
     OR (name_key_len BETWEEN $1 AND $2 AND name_key <> '')";
+const PREFIX_GAMES: &str = "WHERE name_key >= $1 AND name_key < $2";
+const PREFIX_STREAMERS: &str = "WHERE (login_key >= $1 AND login_key < $2)
+    OR (name_key >= $1 AND name_key < $2)";
+const ID_GAME: &str = "WHERE game_id = $1";
+const ID_STREAMER: &str = "WHERE st.user_id = $1";
 
 impl PostgresStore {
     async fn names(&self, lookup: &NameLookup) -> Result<Vec<NameRecord>> {
         let (game_filter, streamer_filter) = match lookup {
-            NameLookup::Exact(_) => (EXACT_GAMES, EXACT_STREAMERS),
-            NameLookup::KeyLength { .. } => (LENGTH_GAMES, LENGTH_STREAMERS),
+            NameLookup::Exact(_) => (Some(EXACT_GAMES), Some(EXACT_STREAMERS)),
+            NameLookup::KeyLength { .. } => (Some(LENGTH_GAMES), Some(LENGTH_STREAMERS)),
+            NameLookup::Prefix(p) if p.is_empty() => (None, None),
+            NameLookup::Prefix(_) => (Some(PREFIX_GAMES), Some(PREFIX_STREAMERS)),
+            NameLookup::Id(EntityId::Game(_)) => (Some(ID_GAME), None),
+            NameLookup::Id(EntityId::Streamer(_)) => (None, Some(ID_STREAMER)),
         };
-        let games = self
-            .fetch_names(format!("{GAME_COLUMNS} {game_filter}"), lookup)
-            .await?;
-        let streamers = self
-            .fetch_names(format!("{STREAMER_COLUMNS} {streamer_filter}"), lookup)
-            .await?;
+        let mut games = Vec::new();
+        if let Some(filter) = game_filter {
+            games = self
+                .fetch_names(format!("{GAME_COLUMNS} {filter}"), lookup)
+                .await?;
+        }
+        let mut streamers = Vec::new();
+        if let Some(filter) = streamer_filter {
+            streamers = self
+                .fetch_names(format!("{STREAMER_COLUMNS} {filter}"), lookup)
+                .await?;
+        }
         let mut out = Vec::with_capacity(games.len() + streamers.len());
         for row in &games {
             out.push(game_record(row)?);
@@ -55,6 +70,8 @@ impl PostgresStore {
             NameLookup::KeyLength { min, max } => {
                 query.bind(signed(*min as u64)).bind(signed(*max as u64))
             }
+            NameLookup::Id(id) => query.bind(id.as_str()),
+            NameLookup::Prefix(p) => query.bind(p.as_str()).bind(NameLookup::prefix_bound(p)),
         };
         Ok(query.fetch_all(&self.pool).await?)
     }

@@ -6,9 +6,10 @@ use sqlx::postgres::PgRow;
 use sqlx::{AssertSqlSafe, Postgres, Row, Transaction};
 use watchtime_core::ports::TotalsStore;
 use watchtime_core::ranking::{RankingEntry, RankingQuery};
+use watchtime_core::series::EntityDay;
 use watchtime_core::time::DayWindow;
 use watchtime_core::totals::{DailyTotal, DayStatus, NamedTotal, Totals};
-use watchtime_core::{Day, DayRange, Game, Streamer, StreamerId};
+use watchtime_core::{Day, DayRange, EntityId, Game, Streamer, StreamerId};
 
 use crate::codec::{day_col, day_from, first_slot_at_or_after, game_from, unsigned};
 use crate::error::{PostgresError, Result};
@@ -242,5 +243,13 @@ impl TotalsStore for PostgresStore {
 
     async fn rank(&self, query: &RankingQuery) -> watchtime_core::Result<Vec<RankingEntry>> {
         self.ranking(query).await
+    }
+
+    async fn entity_days(
+        &self,
+        id: &EntityId,
+        range: DayRange,
+    ) -> watchtime_core::Result<Vec<EntityDay>> {
+        self.series(id, range).await
     }
 }

@@ -20,6 +20,7 @@ mod codec;
 mod error;
 mod names;
 mod outbox;
+mod series;
 mod store;
 mod summary;
 mod totals;

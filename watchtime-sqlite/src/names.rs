@@ -52,6 +52,43 @@ impl SqliteStore {
                 .await?;
                 (games, streamers)
             }
+            NameLookup::Prefix(p) if p.is_empty() => (Vec::new(), Vec::new()),
+            NameLookup::Prefix(p) => {
+                let bound = NameLookup::prefix_bound(p);
+                let games = sqlx::query(AssertSqlSafe(format!(
+                    "{GAME_COLUMNS} WHERE name_key >= ?1 AND name_key < ?2"
+                )))
+                .bind(p.as_str())
+                .bind(bound.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                let streamers = sqlx::query(AssertSqlSafe(format!(
+                    "{STREAMER_COLUMNS} WHERE login_key >= ?1 AND login_key < ?2
+                     UNION {STREAMER_COLUMNS} WHERE name_key >= ?1 AND name_key < ?2"
+                )))
+                .bind(p.as_str())
+                .bind(bound.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                (games, streamers)
+            }
+            NameLookup::Id(EntityId::Game(id)) => {
+                let games =
+                    sqlx::query(AssertSqlSafe(format!("{GAME_COLUMNS} WHERE game_id = ?1")))
+                        .bind(id.as_str())
+                        .fetch_all(&self.pool)
+                        .await?;
+                (games, Vec::new())
+            }
+            NameLookup::Id(EntityId::Streamer(id)) => {
+                let streamers = sqlx::query(AssertSqlSafe(format!(
+                    "{STREAMER_COLUMNS} WHERE st.user_id = ?1"
+                )))
+                .bind(id.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                (Vec::new(), streamers)
+            }
         };
         let mut out = Vec::with_capacity(games.len() + streamers.len());
         for row in &games {

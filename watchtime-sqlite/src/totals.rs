@@ -6,10 +6,11 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row, Sqlite, Transaction};
 use watchtime_core::ports::TotalsStore;
 use watchtime_core::ranking::{RankingEntry, RankingQuery};
+use watchtime_core::series::EntityDay;
 use watchtime_core::summary::Block;
 use watchtime_core::time::DayWindow;
 use watchtime_core::totals::{DailyTotal, DayStatus, NamedTotal, Totals};
-use watchtime_core::{Day, DayRange, Game, Streamer, StreamerId};
+use watchtime_core::{Day, DayRange, EntityId, Game, Streamer, StreamerId};
 
 use crate::codec::{day_col, day_from, from_ns, game_from, to_ns, unsigned};
 use crate::error::{Result, SqliteError};
@@ -222,5 +223,13 @@ impl TotalsStore for SqliteStore {
 
     async fn rank(&self, query: &RankingQuery) -> watchtime_core::Result<Vec<RankingEntry>> {
         Ok(self.ranking(query).await?)
+    }
+
+    async fn entity_days(
+        &self,
+        id: &EntityId,
+        range: DayRange,
+    ) -> watchtime_core::Result<Vec<EntityDay>> {
+        self.series(id, range).await
     }
 }

@@ -10,6 +10,7 @@ mod migrate;
 mod post;
 mod report;
 mod run;
+mod serve;
 
 use anyhow::{Context, Result};
 use watchtime_core::Day;
@@ -29,6 +30,7 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
         Command::Run(args) => run::run(&config, &args).await,
         Command::Collect(args) => collect::run(&config, &args).await,
         Command::Answer => answer::run(&config).await,
+        Command::Serve(args) => serve::run(&config, &args).await,
         Command::Migrate => migrate::run(&config).await,
     }
 }

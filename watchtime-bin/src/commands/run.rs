@@ -26,8 +26,9 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
             timer: timer.clone(),
             slot_length: config.settings.slot_length,
         };
-        let bound = serve(addr, health, stopped.clone()).await?;
-        tracing::info!(%bound, "serving /healthz and /metrics");
+        let web = super::serve::site(config, store.clone());
+        let bound = serve(addr, health, Some(web), stopped.clone()).await?;
+        tracing::info!(%bound, "serving the pages, the API, /healthz and /metrics");
     }
     tokio::spawn(async move {
         wait_for_signal().await;
@@ -53,7 +54,7 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM (`docker stop`, systemd).
-async fn wait_for_signal() {
+pub(crate) async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -1,4 +1,5 @@
-//! `/healthz` and `/metrics` over HTTP, for load balancers, orchestrators and Prometheus.
+//! `/healthz` and `/metrics` over HTTP, for load balancers, orchestrators and Prometheus, on
+//! the same server as the web pages and the API when those are on.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,16 +37,22 @@ pub fn router(health: Health) -> Router {
         .with_state(health)
 }
 
-/// Binds `addr` and serves until `shutdown` turns true. Returns the bound address (port 0 picks
-/// a free one) once listening.
+/// Binds `addr` and serves until `shutdown` turns true: `/healthz` and `/metrics`, and with
+/// `web` the pages and the JSON API beside them, on one server. Returns the bound address (port
+/// 0 picks a free one) once listening.
 pub async fn serve(
     addr: SocketAddr,
     health: Health,
+    web: Option<watchtime_web::Site>,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<SocketAddr> {
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr} for /healthz and /metrics"))?;
+    let app = match web {
+        Some(site) => router(health).merge(watchtime_web::router(site)),
+        None => router(health),
+    };
     let bound = listener.local_addr()?;
     tokio::spawn(async move {
         let stop = async move {
@@ -55,7 +62,7 @@ pub async fn serve(
                 }
             }
         };
-        if let Err(e) = axum::serve(listener, router(health))
+        if let Err(e) = axum::serve(listener, app)
             .with_graceful_shutdown(stop)
             .await
         {

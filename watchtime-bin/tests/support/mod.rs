@@ -4,6 +4,7 @@
 
 #![allow(dead_code, unused_imports)] // test scaffolding: each test binary uses a part
 
+pub mod browser;
 pub mod exe;
 pub mod site;
 

@@ -3,12 +3,16 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
-use crate::lookup::{NameRecord, Resolution, lookups_for, resolve};
+use crate::ids::Kind;
+use crate::lookup::{
+    NameLookup, NameRecord, Resolution, lookups_for, preference, resolve, suggestions,
+};
 use crate::message::Answer;
 use crate::ports::Store;
 use crate::query::{Query, Window, parse_query};
 use crate::ranking::{RankingEntry, RankingQuery, Subject, rank};
 use crate::settings::Settings;
+use crate::text::{MIN_SUGGESTION_LEN, key_len};
 use crate::totals::Coverage;
 
 /// Answers the question in `text` (a mention's text, or `watchtime ask`) as of `now`.
@@ -34,7 +38,7 @@ pub async fn answer_query<S: Store + ?Sized>(
     query: &Query,
     now: DateTime<Utc>,
 ) -> Result<Answer> {
-    let (record, suggested) = match find(store, query).await? {
+    let (record, suggested) = match find_name(store, &query.name, query.kind).await? {
         Resolution::Found(r) => (r, false),
         Resolution::DidYouMean(r, _) => (r, true),
         Resolution::NotFound => return Ok(Answer::NotFound),
@@ -76,12 +80,16 @@ pub async fn answer_query<S: Store + ?Sized>(
     })
 }
 
-async fn find<S: Store + ?Sized>(store: &S, query: &Query) -> Result<Resolution> {
-    let (key, fuzzy) = lookups_for(&query.name);
-    let exact = store
-        .find_names(&crate::lookup::NameLookup::Exact(key.clone()))
-        .await?;
-    let found = resolve(&key, query.kind, &exact, &[]);
+/// Looks `name` up in the store by the lookup rule ([`resolve`]): exact names first, then the
+/// closest of those of similar length. `kind` forces games or streamers.
+pub async fn find_name<S: Store + ?Sized>(
+    store: &S,
+    name: &str,
+    kind: Option<Kind>,
+) -> Result<Resolution> {
+    let (key, fuzzy) = lookups_for(name);
+    let exact = store.find_names(&NameLookup::Exact(key.clone())).await?;
+    let found = resolve(&key, kind, &exact, &[]);
     if !matches!(found, Resolution::NotFound) {
         return Ok(found);
     }
@@ -89,7 +97,73 @@ async fn find<S: Store + ?Sized>(store: &S, query: &Query) -> Result<Resolution>
         return Ok(Resolution::NotFound);
     };
     let candidates = store.find_names(&fuzzy).await?;
-    Ok(resolve(&key, query.kind, &exact, &candidates))
+    Ok(resolve(&key, kind, &exact, &candidates))
+}
+
+/// What a search box finds for a text: the name it means, or else the closest names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NameSearch {
+    /// The exact match (by [`resolve`]'s order), if any.
+    pub found: Option<NameRecord>,
+    /// Without an exact match, the names that start with the text, then the most similar names
+    /// (the best of those is the "did you mean" of a reply); empty when there is an exact match.
+    pub did_you_mean: Vec<NameRecord>,
+    /// How many of `did_you_mean` (the first ones) start with the text: when just one does, it
+    /// is the one completion of what was typed.
+    pub completions: usize,
+}
+
+/// Searches names as a mention's lookup does, but without an exact match lists up to `limit`
+/// names: those whose key starts with the text's key, then the most similar ones. `kind` forces
+/// games or streamers.
+pub async fn search_names<S: Store + ?Sized>(
+    store: &S,
+    name: &str,
+    kind: Option<Kind>,
+    limit: usize,
+) -> Result<NameSearch> {
+    let (key, fuzzy) = lookups_for(name);
+    let exact = store.find_names(&NameLookup::Exact(key.clone())).await?;
+    if let Resolution::Found(r) = resolve(&key, kind, &exact, &[]) {
+        return Ok(NameSearch {
+            found: Some(r),
+            did_you_mean: Vec::new(),
+            completions: 0,
+        });
+    }
+    if key_len(&key) < MIN_SUGGESTION_LEN {
+        return Ok(NameSearch {
+            found: None,
+            did_you_mean: Vec::new(),
+            completions: 0,
+        });
+    }
+    // Names that start with what was typed come first (games first, the most recently seen
+    // first), then the most similar names.
+    let mut prefixed: Vec<NameRecord> = store
+        .find_names(&NameLookup::Prefix(key.clone()))
+        .await?
+        .into_iter()
+        .filter(|r| kind.is_none_or(|k| r.id.kind() == k))
+        .collect();
+    prefixed.sort_by(preference);
+    let candidates = match fuzzy {
+        Some(fuzzy) => store.find_names(&fuzzy).await?,
+        None => Vec::new(),
+    };
+    let completions = prefixed.len();
+    let mut did_you_mean = prefixed;
+    for (r, _) in suggestions(&key, kind, &candidates, limit) {
+        if !did_you_mean.iter().any(|d| d.id == r.id) {
+            did_you_mean.push(r);
+        }
+    }
+    did_you_mean.truncate(limit);
+    Ok(NameSearch {
+        found: None,
+        completions: completions.min(did_you_mean.len()),
+        did_you_mean,
+    })
 }
 
 /// The ranking of the day in progress, from raw samples, with coverage so far.

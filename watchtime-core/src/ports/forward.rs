@@ -14,6 +14,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
+use crate::ids::EntityId;
 use crate::lookup::{NameLookup, NameRecord};
 use crate::message::TextLimit;
 use crate::outbox::{AuthorActivity, Claim, OutboxEntry, OutboxItem, OutboxKey, Settlement};
@@ -22,6 +23,7 @@ use crate::ports::{
     Publisher, Redelivery, SnapshotStore, TotalsStore, TwitchSource,
 };
 use crate::ranking::{RankingEntry, RankingQuery};
+use crate::series::EntityDay;
 use crate::snapshot::{SlotSnapshot, Snapshot, SnapshotInfo};
 use crate::time::{Clock, Day, DayRange, DayWindow, Slot};
 use crate::totals::{DailyTotal, DayStatus, NamedTotal};
@@ -63,6 +65,7 @@ forward!(TotalsStore {
     async fn day_statuses(&self, range: DayRange) -> Result<Vec<DayStatus>>;
     async fn last_closed_day(&self) -> Result<Option<Day>>;
     async fn rank(&self, query: &RankingQuery) -> Result<Vec<RankingEntry>>;
+    async fn entity_days(&self, id: &EntityId, range: DayRange) -> Result<Vec<EntityDay>>;
 });
 
 forward!(NameStore {

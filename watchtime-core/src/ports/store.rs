@@ -13,9 +13,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
+use crate::ids::EntityId;
 use crate::lookup::{NameLookup, NameRecord};
 use crate::outbox::{AuthorActivity, Claim, OutboxEntry, OutboxItem, OutboxKey, Settlement};
 use crate::ranking::{RankingEntry, RankingQuery};
+use crate::series::{EntityDay, settle_rank, standing};
 use crate::snapshot::{SlotSnapshot, SnapshotInfo};
 use crate::time::{Day, DayRange, DayWindow, Slot};
 use crate::totals::{DailyTotal, DayStatus, NamedTotal};
@@ -72,6 +74,31 @@ pub trait TotalsStore: Send + Sync + Debug {
     /// A ranking over the closed days of `query.range`, exactly as [`crate::ranking::rank`] would
     /// compute it from their totals with the current names.
     async fn rank(&self, query: &RankingQuery) -> Result<Vec<RankingEntry>>;
+
+    /// The closed days of `range` on which `id` has watch time, by day, each with its totals
+    /// and its rank among all games (or all streamers) that day by the ranking rule: what a
+    /// chart of one game or streamer over time needs.
+    ///
+    /// The default reads each closed day's totals and asks [`TotalsStore::rank`] only to break
+    /// an exact tie by name ([`crate::series::settle_rank`]); a store may count who is above in
+    /// one query instead, and the conformance suite holds it to the same result.
+    async fn entity_days(&self, id: &EntityId, range: DayRange) -> Result<Vec<EntityDay>> {
+        let mut out = Vec::new();
+        for status in self.day_statuses(range).await? {
+            let totals = self.day_totals(status.day).await?;
+            let Some(standing) = standing(id, &totals) else {
+                continue;
+            };
+            let rank =
+                settle_rank(self, id, status.day, standing.above, standing.tied.len()).await?;
+            out.push(EntityDay {
+                day: status.day,
+                totals: standing.totals,
+                rank,
+            });
+        }
+        Ok(out)
+    }
 }
 
 /// Names of streamers and games, for lookup.

@@ -49,6 +49,8 @@ macro_rules! store_conformance_tests {
             credits_at_60_minute_slots,
             overlapping_lengths_are_refused,
             mixed_lengths_side_by_side,
+            entity_days_rank_each_day,
+            names_are_found_by_id_and_prefix,
         );
 
         #[::tokio::test]

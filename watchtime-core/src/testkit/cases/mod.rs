@@ -6,7 +6,7 @@
 use chrono::Duration;
 
 use super::fixtures::{at, slotted, stream};
-use crate::ids::{GameId, Kind, StreamerId};
+use crate::ids::{EntityId, GameId, Kind, StreamerId};
 use crate::lookup::NameLookup;
 use crate::ports::Store;
 use crate::ranking::{RankingQuery, Subject, rank};
@@ -655,4 +655,156 @@ pub async fn large_snapshot_in_one_go<S: Store + ?Sized>(store: &S) {
     let totals = store.day_totals(day("2026-11-26")).await.expect("totals");
     assert_eq!(totals.len(), 6_000);
     assert_eq!(totals, rollup(day("2026-11-26"), [&snap]));
+}
+
+/// A game's or streamer's days: one entry per closed day it has time on, with its sums and its
+/// rank among its kind that day (ties by name, then id, as in rankings); open days never count.
+pub async fn entity_days_rank_each_day<S: Store + ?Sized>(store: &S) {
+    let (d1, d2, d3) = (day("2026-11-24"), day("2026-11-25"), day("2026-11-26"));
+    let data = [
+        (
+            "2026-11-24T20:00:00Z",
+            vec![
+                stream("1", "Zed", CHESS, 100),
+                stream("2", "Amy", GO, 100),
+                stream("3", "Bo", GO, 60),
+            ],
+        ),
+        ("2026-11-24T20:30:00Z", vec![stream("1", "Zed", None, 500)]),
+        (
+            "2026-11-25T20:00:00Z",
+            vec![stream("2", "Amy", CHESS, 300), stream("1", "Zed", GO, 200)],
+        ),
+        (
+            "2026-11-26T20:00:00Z",
+            vec![stream("1", "Zed", CHESS, 9_000)],
+        ),
+    ];
+    for (t, streams) in data {
+        store
+            .record_snapshot(&slotted(t, streams))
+            .await
+            .expect("record");
+    }
+    close(store, d1).await;
+    close(store, d2).await;
+    let range = DayRange::new(d1, d3).expect("range");
+    let days = |id: EntityId| async move {
+        store
+            .entity_days(&id, range)
+            .await
+            .expect("entity_days")
+            .into_iter()
+            .map(|d| {
+                (
+                    d.day.to_string(),
+                    d.totals.viewer_minutes,
+                    d.totals.airtime_minutes,
+                    d.totals.peak_viewers,
+                    d.rank,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // Day 1: Go 4,800 beats Chess 3,000; day 2: Chess 9,000 beats Go 6,000.
+    assert_eq!(
+        days(EntityId::Game(GameId::new("743"))).await,
+        [
+            ("2026-11-24".to_owned(), 3_000, 30, 100, 2),
+            ("2026-11-25".to_owned(), 9_000, 30, 300, 1)
+        ]
+    );
+    // Zed: 3,000 in Chess plus 15,000 uncategorised on day 1 (first); second on day 2.
+    assert_eq!(
+        days(EntityId::Streamer(StreamerId::new("1"))).await,
+        [
+            ("2026-11-24".to_owned(), 18_000, 60, 500, 1),
+            ("2026-11-25".to_owned(), 6_000, 30, 200, 2)
+        ]
+    );
+    // Bo, 1,800 on day 1, comes after Zed and Amy.
+    assert_eq!(
+        days(EntityId::Streamer(StreamerId::new("3"))).await,
+        [("2026-11-24".to_owned(), 1_800, 30, 60, 3)]
+    );
+    assert!(days(EntityId::Game(GameId::new("404"))).await.is_empty());
+
+    // Day 3's slot again (it replaces Zed's stream): Zoe and Abe tie at 3,000, so the name
+    // decides.
+    store
+        .record_snapshot(&slotted(
+            "2026-11-26T20:00:00Z",
+            vec![stream("7", "Zoe", CHESS, 100), stream("8", "Abe", GO, 100)],
+        ))
+        .await
+        .expect("record");
+    close(store, d3).await;
+    assert_eq!(
+        days(EntityId::Streamer(StreamerId::new("7"))).await,
+        [("2026-11-26".to_owned(), 3_000, 30, 100, 2)]
+    );
+    assert_eq!(
+        days(EntityId::Streamer(StreamerId::new("8"))).await,
+        [("2026-11-26".to_owned(), 3_000, 30, 100, 1)]
+    );
+}
+
+/// Names are found by id (whatever their keys) and by the start of a key, as pages and the
+/// search box find them.
+pub async fn names_are_found_by_id_and_prefix<S: Store + ?Sized>(store: &S) {
+    store
+        .record_snapshot(&slotted(
+            "2026-11-26T20:00:00Z",
+            vec![
+                stream("8", "Abe", GO, 100),
+                stream("9", "Pokéfan", None, 100),
+                stream(
+                    "10",
+                    "Zed",
+                    Some(("2001", "Pokémon Scarlet and Violet")),
+                    100,
+                ),
+                stream("11", "Ned", Some(("2002", "Pokémon Legends: Z-A")), 100),
+            ],
+        ))
+        .await
+        .expect("record");
+    let by_id = |id: EntityId| async move {
+        store
+            .find_names(&NameLookup::Id(id))
+            .await
+            .expect("find by id")
+            .into_iter()
+            .map(|r| (r.id.to_string(), r.name))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        by_id(EntityId::Game(GameId::new("2001"))).await,
+        [("2001".to_owned(), "Pokémon Scarlet and Violet".to_owned())]
+    );
+    assert_eq!(
+        by_id(EntityId::Streamer(StreamerId::new("8"))).await,
+        [("8".to_owned(), "Abe".to_owned())]
+    );
+    // A streamer's id is not a game's.
+    assert!(by_id(EntityId::Game(GameId::new("8"))).await.is_empty());
+    let prefixed = |p: &str| {
+        let lookup = NameLookup::Prefix(name_key(p));
+        async move {
+            let mut found: Vec<String> = store
+                .find_names(&lookup)
+                .await
+                .expect("find by prefix")
+                .into_iter()
+                .map(|r| r.id.to_string())
+                .collect();
+            found.sort();
+            found
+        }
+    };
+    assert_eq!(prefixed("pokemon scarlet").await, ["2001"]);
+    assert_eq!(prefixed("POKÉ").await, ["2001", "2002", "9"]);
+    assert_eq!(prefixed("pokemon scarlet and violet").await, ["2001"]);
+    assert!(prefixed("pokemon scarlet and violet 2").await.is_empty());
+    assert!(prefixed("").await.is_empty());
 }
