@@ -64,8 +64,9 @@ impl BlueskyClient {
                 bytes: post.text.len(),
             }));
         }
-        let rkey = record_key(&post.idempotency_key);
-        let mut record = PostRecord::new(&post.text, created_at(post), &self.langs);
+        let made = item_time(post);
+        let rkey = record_key(&post.idempotency_key, made);
+        let mut record = PostRecord::new(&post.text, made.unwrap_or_else(Utc::now), &self.langs);
         record.reply = reply;
         if let Some(image) = &post.image {
             record.embed = self.upload(image).await;
@@ -168,7 +169,10 @@ impl BlueskyClient {
     }
 }
 
-/// The record's `createdAt`.
-fn created_at(_post: &Post) -> DateTime<Utc> {
-    Utc::now()
+/// When the item was first made (its outbox entry's time), when the post says. It fixes the
+/// record's `createdAt` and the time in its key, so every attempt writes the identical record;
+/// without it the record says when this attempt was made, and a retry replaces the record with
+/// one that differs only in that.
+fn item_time(_post: &Post) -> Option<DateTime<Utc>> {
+    None
 }

@@ -1,25 +1,47 @@
-//! Record keys: a TID derived from the outbox key, so every attempt at one item writes the same
+//! Record keys: a TID derived from the outbox item, so every attempt at one item writes the same
 //! record.
 //!
-//! A TID is 64 bits written as 13 characters of base32-sortable (`234567abcdefghijklmnopqrstuvwxyz`):
-//! a zero top bit, 53 bits of microseconds since the epoch and a 10-bit clock id. `app.bsky.feed.post`
-//! keys must be TIDs (the PDS refuses others with "Invalid TID string"), but nothing requires
-//! their time to be the record's: the AT Protocol says TIDs "could have any value" and are not
-//! trusted, and the AppView orders posts by `createdAt`. So the key is the first 63 bits of the
-//! SHA-256 of the idempotency key: the same item always gets the same key, two items never
-//! share one in practice (a collision takes ~3·10⁹ items), and nothing has to be remembered.
+//! A TID is 64 bits written as 13 characters of base32-sortable
+//! (`234567abcdefghijklmnopqrstuvwxyz`): a zero top bit, 53 bits of microseconds since the epoch
+//! and a 10-bit clock id. `app.bsky.feed.post` keys must be TIDs (the PDS refuses others with
+//! "Invalid TID string"), and their time must not lie in the future: the reference AppView
+//! indexes such a post but sends no notification for replies to it (seen on the local stack).
+//!
+//! So the key's time is taken from the item's creation time when it is known (fixed when its
+//! outbox entry is made, so every attempt has the same): the second before it, plus a
+//! microsecond offset picked by the hash of the idempotency key, never later than the creation
+//! time itself. Without it, the time is one in January 2023 picked by the hash. The clock id is
+//! picked by the hash too. The same item always gets the same key. Items made in the same second
+//! (the three daily posts are claimed at one instant, the replies of a round too) differ by
+//! about 30 bits of hash: two of a round of 100 share a key with a chance of about 1 in 200,000.
 
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 /// The base32-sortable alphabet of TIDs.
 const ALPHABET: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
 
-/// The record key of the item with `idempotency_key`.
-pub fn record_key(idempotency_key: &str) -> String {
+/// 2023-01-01T00:00:00Z in microseconds: the start of the times picked for items whose
+/// creation time is unknown.
+const FALLBACK_START_MICROS: u64 = 1_672_531_200_000_000;
+
+/// The span of those times: 2^41 µs, about 25 days.
+const FALLBACK_SPAN_MICROS: u64 = 1 << 41;
+
+/// The record key of the item with `idempotency_key`, created at `created_at` when known.
+pub fn record_key(idempotency_key: &str, created_at: Option<DateTime<Utc>>) -> String {
     let digest = Sha256::digest(idempotency_key.as_bytes());
     let mut head = [0u8; 8];
     head.copy_from_slice(&digest[..8]);
-    encode(u64::from_be_bytes(head) & !(1 << 63))
+    let hash = u64::from_be_bytes(head);
+    let micros = match created_at {
+        Some(t) => {
+            let second_before = u64::try_from(t.timestamp() - 1).unwrap_or(0) * 1_000_000;
+            second_before + (hash >> 10) % 1_000_000
+        }
+        None => FALLBACK_START_MICROS + (hash >> 10) % FALLBACK_SPAN_MICROS,
+    };
+    encode(((micros & ((1 << 53) - 1)) << 10) | (hash & 0x3ff))
 }
 
 /// The 13-character TID of `value` (whose top bit must be zero).
@@ -53,17 +75,39 @@ mod tests {
 
     #[test]
     fn keys_are_stable_valid_and_distinct() {
-        let a = record_key("watchtime:bluesky:post/2026-11-26/top_games");
-        assert_eq!(a, record_key("watchtime:bluesky:post/2026-11-26/top_games"));
-        insta::assert_snapshot!(a, @"3ti3z7axfm3b4");
+        let key = "watchtime:bluesky:post/2026-11-26/top_games";
+        let created = DateTime::parse_from_rfc3339("2026-11-27T22:00:00.123456Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let a = record_key(key, Some(created));
+        assert_eq!(a, record_key(key, Some(created)));
+        insta::assert_snapshot!(a, @"3n3d6raxu6x3u");
+        // The time is within the second before the creation time: never after it, and keys of
+        // items made in later seconds sort later.
+        let at = |t: DateTime<Utc>| encode(u64::try_from(t.timestamp_micros()).unwrap() << 10);
+        assert!(
+            a < at(created) && a >= at(created - chrono::Duration::seconds(1)),
+            "{a}"
+        );
+        let later = record_key(key, Some(created + chrono::Duration::seconds(2)));
+        assert!(later > a, "{later} > {a}");
+        // Without it, a time in January 2023.
+        let b = record_key(key, None);
+        assert_eq!(b, record_key(key, None));
+        insta::assert_snapshot!(b, @"3jldz6cde6x3u");
+        assert!(b.as_str() > encode(FALLBACK_START_MICROS << 10).as_str());
+        assert!(b.as_str() < encode((FALLBACK_START_MICROS + FALLBACK_SPAN_MICROS) << 10).as_str());
         let mut seen = std::collections::HashSet::new();
         for day in 1..=28 {
             for kind in ["top_games", "top_streamers", "spotlight"] {
-                let key = record_key(&format!("watchtime:bluesky:post/2026-02-{day:02}/{kind}"));
-                assert!(is_tid(&key), "{key}");
-                assert!(seen.insert(key));
+                let item = format!("watchtime:bluesky:post/2026-02-{day:02}/{kind}");
+                for created_at in [None, Some(created)] {
+                    let key = record_key(&item, created_at);
+                    assert!(is_tid(&key), "{key}");
+                    assert!(seen.insert(key));
+                }
             }
         }
-        assert!(is_tid(&record_key("")));
+        assert!(is_tid(&record_key("", None)));
     }
 }

@@ -70,7 +70,7 @@ async fn a_mention_is_answered_once_in_its_thread() {
             .unwrap()
             .0
     );
-    let follow_up = fake.post_as("bob.test", "and Go?", Some(&bots_reply));
+    let follow_up = fake.post_as("bob.test", "game Go", Some(&bots_reply));
     let round = answer_round(&client, &client, store.as_ref(), &settings, now)
         .await
         .unwrap();

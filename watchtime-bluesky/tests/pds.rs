@@ -13,9 +13,9 @@ mod support;
 use async_trait::async_trait;
 use chrono::Utc;
 use serde_json::{Value, json};
-use support::atproto::stack;
 use support::{closed_yesterday, post, post_with_image};
 use watchtime_bluesky::BlueskyClient;
+use watchtime_bluesky::fake::LocalStack;
 use watchtime_core::bot::{PostOutcome, answer_round, publish_day};
 use watchtime_core::message::TextLimit;
 use watchtime_core::ports::{Delivery, Post, PublishError, Publisher, Redelivery};
@@ -40,7 +40,7 @@ fn texts(records: &[Value]) -> Vec<String> {
 
 #[tokio::test]
 async fn the_daily_posts_land_once_and_posting_again_adds_nothing() {
-    let Some(stack) = stack("the_daily_posts_land_once", false).await else {
+    let Some(stack) = LocalStack::find("the_daily_posts_land_once", false).await else {
         return;
     };
     let bot = stack.account("bot").await;
@@ -111,7 +111,8 @@ impl Publisher for DiesAfterWriting {
 
 #[tokio::test]
 async fn a_kill_between_the_write_and_the_record_leaves_one_record_per_kind() {
-    let Some(stack) = stack("a_kill_between_the_write_and_the_record", false).await else {
+    let Some(stack) = LocalStack::find("a_kill_between_the_write_and_the_record", false).await
+    else {
         return;
     };
     let bot = stack.account("bot").await;
@@ -155,7 +156,8 @@ async fn a_kill_between_the_write_and_the_record_leaves_one_record_per_kind() {
 
 #[tokio::test]
 async fn an_image_post_has_its_blob_and_alt_text() {
-    let Some(stack) = stack("an_image_post_has_its_blob_and_alt_text", false).await else {
+    let Some(stack) = LocalStack::find("an_image_post_has_its_blob_and_alt_text", false).await
+    else {
         return;
     };
     let bot = stack.account("bot").await;
@@ -204,7 +206,7 @@ async fn an_image_post_has_its_blob_and_alt_text() {
 
 #[tokio::test]
 async fn the_session_is_resumed_from_the_store_and_a_wrong_password_is_named() {
-    let Some(stack) = stack("the_session_is_resumed_from_the_store", false).await else {
+    let Some(stack) = LocalStack::find("the_session_is_resumed_from_the_store", false).await else {
         return;
     };
     let bot = stack.account("bot").await;
@@ -235,7 +237,9 @@ async fn the_session_is_resumed_from_the_store_and_a_wrong_password_is_named() {
 
 #[tokio::test]
 async fn a_mention_from_another_account_is_answered_once_in_its_thread() {
-    let Some(stack) = stack("a_mention_from_another_account_is_answered_once", true).await else {
+    let Some(stack) =
+        LocalStack::find("a_mention_from_another_account_is_answered_once", true).await
+    else {
         return;
     };
     let bot = stack.account("bot").await;
@@ -288,7 +292,7 @@ async fn a_mention_from_another_account_is_answered_once_in_its_thread() {
     let follow_up = stack
         .post_as(
             &alice,
-            "and game Go?",
+            "game Go",
             &[],
             Some(json!({"root": asked, "parent": bots_reply})),
         )

@@ -25,7 +25,7 @@ async fn a_post_is_one_record_under_its_derived_key() {
 
     let key = "watchtime:bluesky:post/2026-11-26/top_games";
     let delivery = client.post(&post("Top games ✨", key)).await.unwrap();
-    let rkey = record_key(key);
+    let rkey = record_key(key, None);
     let uri = format!("at://{DID}/app.bsky.feed.post/{rkey}");
     assert_eq!(delivery, Delivery::Posted(uri.clone()));
     let posts = fake.bot_posts();

@@ -28,8 +28,22 @@ fn post(rankings: &DayRankings, kind: PostKind) -> String {
 #[test]
 fn sixty_character_names_and_cjk_fit() {
     let rankings = long_name_rankings(full());
-    assert_snapshot!(post(&rankings, PostKind::TopGames), @"");
-    assert_snapshot!(post(&rankings, PostKind::TopStreamers), @"");
+    assert_snapshot!(post(&rankings, PostKind::TopGames), @r#"
+        Most watched games on Twitch, Fri 1 May
+        1. Alpha: The Extraordinarily Long Subtitl…: 1.50M h
+        2. Bravo: The Extraordinarily Long Subtitl…: 750K h
+        3. Charlie: The Extraordinarily Long Subti…: 500K h
+        4. Delta: The Extraordinarily Long Subtitl…: 375K h
+        5. Echo: The Extraordinarily Long Subtitle…: 300K h
+    "#);
+    assert_snapshot!(post(&rankings, PostKind::TopStreamers), @r#"
+        Most watched streamers on Twitch, Fri 1 May
+        1. 加藤純一加藤純一加藤純一加藤純一加藤純一加藤純一加藤純一加藤純一加藤純一加藤純一加藤純一加藤純一加藤純一加藤純一加藤純一: 117K h
+        2. 釈迦: 58.3K h
+        3. 스트리머스트리머스트리머스트리머스트리머스트리머스트리머스트리머스트리머스트리머스트리머스트리머스트리머스트리머스트리머: 38.9K h
+        4. 原神配信者: 29.2K h
+        5. 崩壊スターレイル実況崩壊スターレイル実況崩壊スターレイル実況崩壊スターレイル実況崩壊スターレイル実況崩壊スターレイル実況: 23.3K h
+    "#);
 }
 
 /// Names of family emoji are 25 bytes a grapheme: the byte limit binds before the graphemes.
@@ -65,5 +79,13 @@ fn zwj_emoji_names_are_cut_by_bytes() {
         "the names use the room there is: {} bytes",
         text.len()
     );
-    assert_snapshot!(text, @"");
+    assert_snapshot!(text, @r#"
+        Game of the day (drawn by watch time): 👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦…0, 150K h
+        Top streamers, Fri 1 May
+        1. 👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦…0: 11.7K h
+        2. 👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦…1: 5.83K h
+        3. 👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦…2: 3.89K h
+        4. 👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦…3: 2.92K h
+        5. 👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦…4: 2.33K h
+    "#);
 }

@@ -9,6 +9,10 @@
 //! top, [`Fault`]s the real server cannot be made to produce on demand: rate limits with a
 //! reset, 5xx before or after the work, and a malformed page.
 //!
+//!
+//! [`LocalStack`] is the other way to test: the real reference PDS and AppView that
+//! `.ci/atproto/` starts, with accounts made on it.
+//!
 //! ```no_run
 //! # async fn demo() {
 //! use std::sync::Arc;
@@ -19,6 +23,7 @@
 //! # }
 //! ```
 
+mod local;
 mod server;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -28,6 +33,7 @@ use watchtime_core::retry::RetryPolicy;
 use wiremock::MockServer;
 
 use crate::{BlueskyClient, BlueskyConfig};
+pub use local::{LocalAccount, LocalStack};
 use server::{Pds, State};
 
 /// The bot's handle on the fake.
@@ -54,6 +60,9 @@ pub enum Fault {
     ServerErrorAfterWork(u16),
     /// 200 with a body that is not JSON (a proxy's page).
     Malformed,
+    /// The work is done, then the answer waits this long: a process killed meanwhile wrote
+    /// but never heard back.
+    SlowAfterWork(std::time::Duration),
 }
 
 /// A running fake PDS with its AppView. Dropping it stops the server.

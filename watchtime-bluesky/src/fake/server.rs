@@ -120,7 +120,7 @@ impl State {
 
     pub(super) fn post_as(&mut self, author: &str, text: &str, parent: Option<&str>) -> String {
         let did = self.did_of(author).expect("a known author");
-        let rkey = crate::tid::record_key(&format!("fake {}", self.posts.len()));
+        let rkey = crate::tid::record_key(&format!("fake {}", self.posts.len()), None);
         let uri = format!("at://{did}/{POST_COLLECTION}/{rkey}");
         let mut facets = Vec::new();
         let mut mentioned = Vec::new();
@@ -282,7 +282,7 @@ impl State {
                 indexed_at,
             },
         );
-        let rev = crate::tid::record_key(&format!("rev {}", self.clock));
+        let rev = crate::tid::record_key(&format!("rev {}", self.clock), None);
         (
             200,
             json!({"uri": uri, "cid": cid, "commit": {"cid": cid_of("bafyrei", rev.as_bytes()), "rev": rev}, "validationStatus": "valid"}),
@@ -436,6 +436,12 @@ impl Respond for Pds {
             Some(Fault::ServerErrorAfterWork(status)) => {
                 state.dispatch(&nsid, request);
                 error(status, "InternalServerError", "Internal Server Error")
+            }
+            Some(Fault::SlowAfterWork(delay)) => {
+                let (status, body) = state.dispatch(&nsid, request);
+                return ResponseTemplate::new(status)
+                    .set_body_json(body)
+                    .set_delay(delay);
             }
             Some(Fault::Malformed) => {
                 return ResponseTemplate::new(200).set_body_string("<html>maintenance</html>");

@@ -2,8 +2,6 @@
 
 #![allow(dead_code)] // each test binary uses its part
 
-pub mod atproto;
-
 use std::sync::Arc;
 
 use watchtime_core::MemoryStore;
