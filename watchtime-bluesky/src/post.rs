@@ -1,7 +1,6 @@
 //! Posting and replying ([`Publisher`]): one `putRecord` per item, under its derived key.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use reqwest::header::CONTENT_TYPE;
 use tracing::{debug, warn};
 use watchtime_core::message::{TextLimit, grapheme_length};
@@ -64,9 +63,9 @@ impl BlueskyClient {
                 bytes: post.text.len(),
             }));
         }
-        let made = item_time(post);
-        let rkey = record_key(&post.idempotency_key, made);
-        let mut record = PostRecord::new(&post.text, made.unwrap_or_else(Utc::now), &self.langs);
+        // Both from the time the outbox fixed for the item: every attempt writes the same record.
+        let rkey = record_key(&post.idempotency_key, post.created_at);
+        let mut record = PostRecord::new(&post.text, post.created_at, &self.langs);
         record.reply = reply;
         if let Some(image) = &post.image {
             record.embed = self.upload(image).await;
@@ -167,12 +166,4 @@ impl BlueskyClient {
         let root = post.reply_root().unwrap_or_else(|| parent.clone());
         Ok(ReplyRef { root, parent })
     }
-}
-
-/// When the item was first made (its outbox entry's time), when the post says. It fixes the
-/// record's `createdAt` and the time in its key, so every attempt writes the identical record;
-/// without it the record says when this attempt was made, and a retry replaces the record with
-/// one that differs only in that.
-fn item_time(_post: &Post) -> Option<DateTime<Utc>> {
-    None
 }

@@ -7,11 +7,10 @@
 //! "Invalid TID string"), and their time must not lie in the future: the reference AppView
 //! indexes such a post but sends no notification for replies to it (seen on the local stack).
 //!
-//! So the key's time is taken from the item's creation time when it is known (fixed when its
-//! outbox entry is made, so every attempt has the same): the second before it, plus a
+//! So the key's time is taken from the item's creation time ([`Post::created_at`], fixed when
+//! its outbox entry is made, so every attempt has the same): the second before it, plus a
 //! microsecond offset picked by the hash of the idempotency key, never later than the creation
-//! time itself. Without it, the time is one in January 2023 picked by the hash. The clock id is
-//! picked by the hash too. The same item always gets the same key. Items made in the same second
+//! time itself. The clock id is picked by the hash too. The same item always gets the same key. Items made in the same second
 //! (the three daily posts are claimed at one instant, the replies of a round too) differ by
 //! about 30 bits of hash: two of a round of 100 share a key with a chance of about 1 in 200,000.
 
@@ -21,26 +20,16 @@ use sha2::{Digest, Sha256};
 /// The base32-sortable alphabet of TIDs.
 const ALPHABET: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
 
-/// 2023-01-01T00:00:00Z in microseconds: the start of the times picked for items whose
-/// creation time is unknown.
-const FALLBACK_START_MICROS: u64 = 1_672_531_200_000_000;
-
-/// The span of those times: 2^41 µs, about 25 days.
-const FALLBACK_SPAN_MICROS: u64 = 1 << 41;
-
-/// The record key of the item with `idempotency_key`, created at `created_at` when known.
-pub fn record_key(idempotency_key: &str, created_at: Option<DateTime<Utc>>) -> String {
+/// The record key of the item with `idempotency_key`, first made at `created_at`.
+///
+/// [`Post::created_at`]: watchtime_core::ports::Post::created_at
+pub fn record_key(idempotency_key: &str, created_at: DateTime<Utc>) -> String {
     let digest = Sha256::digest(idempotency_key.as_bytes());
     let mut head = [0u8; 8];
     head.copy_from_slice(&digest[..8]);
     let hash = u64::from_be_bytes(head);
-    let micros = match created_at {
-        Some(t) => {
-            let second_before = u64::try_from(t.timestamp() - 1).unwrap_or(0) * 1_000_000;
-            second_before + (hash >> 10) % 1_000_000
-        }
-        None => FALLBACK_START_MICROS + (hash >> 10) % FALLBACK_SPAN_MICROS,
-    };
+    let second_before = u64::try_from(created_at.timestamp() - 1).unwrap_or(0) * 1_000_000;
+    let micros = second_before + (hash >> 10) % 1_000_000;
     encode(((micros & ((1 << 53) - 1)) << 10) | (hash & 0x3ff))
 }
 
@@ -79,8 +68,8 @@ mod tests {
         let created = DateTime::parse_from_rfc3339("2026-11-27T22:00:00.123456Z")
             .unwrap()
             .with_timezone(&Utc);
-        let a = record_key(key, Some(created));
-        assert_eq!(a, record_key(key, Some(created)));
+        let a = record_key(key, created);
+        assert_eq!(a, record_key(key, created));
         insta::assert_snapshot!(a, @"3n3d6raxu6x3u");
         // The time is within the second before the creation time: never after it, and keys of
         // items made in later seconds sort later.
@@ -89,25 +78,18 @@ mod tests {
             a < at(created) && a >= at(created - chrono::Duration::seconds(1)),
             "{a}"
         );
-        let later = record_key(key, Some(created + chrono::Duration::seconds(2)));
+        let later = record_key(key, created + chrono::Duration::seconds(2));
         assert!(later > a, "{later} > {a}");
-        // Without it, a time in January 2023.
-        let b = record_key(key, None);
-        assert_eq!(b, record_key(key, None));
-        insta::assert_snapshot!(b, @"3jldz6cde6x3u");
-        assert!(b.as_str() > encode(FALLBACK_START_MICROS << 10).as_str());
-        assert!(b.as_str() < encode((FALLBACK_START_MICROS + FALLBACK_SPAN_MICROS) << 10).as_str());
         let mut seen = std::collections::HashSet::new();
         for day in 1..=28 {
             for kind in ["top_games", "top_streamers", "spotlight"] {
                 let item = format!("watchtime:bluesky:post/2026-02-{day:02}/{kind}");
-                for created_at in [None, Some(created)] {
-                    let key = record_key(&item, created_at);
-                    assert!(is_tid(&key), "{key}");
-                    assert!(seen.insert(key));
-                }
+                // All made at the same instant, as the three daily posts of a day are.
+                let key = record_key(&item, created);
+                assert!(is_tid(&key), "{key}");
+                assert!(seen.insert(key));
             }
         }
-        assert!(is_tid(&record_key("", None)));
+        assert!(is_tid(&record_key("", DateTime::UNIX_EPOCH)));
     }
 }

@@ -137,10 +137,10 @@ async fn a_kill_between_the_write_and_the_record_leaves_one_record_per_kind() {
     let rerun = publish_day(store.as_ref(), &client, &settings, day, later)
         .await
         .unwrap();
+    // The outbox kept each post's text and time, so the same record is written again: the PDS
+    // answers without a commit.
     assert!(
-        rerun
-            .iter()
-            .all(|(_, o)| matches!(o, PostOutcome::Sent(_) | PostOutcome::AlreadySent)),
+        rerun.iter().all(|(_, o)| *o == PostOutcome::AlreadySent),
         "{rerun:?}"
     );
     let records = stack.records(&bot.did).await;
@@ -197,10 +197,7 @@ async fn an_image_post_has_its_blob_and_alt_text() {
         ))
         .await
         .unwrap();
-    assert!(
-        matches!(again, Delivery::AlreadyPosted(_) | Delivery::Posted(_)),
-        "{again:?}"
-    );
+    assert_eq!(again, Delivery::AlreadyPosted(Some(uri)));
     assert_eq!(stack.records(&bot.did).await.len(), 1);
 }
 

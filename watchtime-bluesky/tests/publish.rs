@@ -25,7 +25,7 @@ async fn a_post_is_one_record_under_its_derived_key() {
 
     let key = "watchtime:bluesky:post/2026-11-26/top_games";
     let delivery = client.post(&post("Top games ✨", key)).await.unwrap();
-    let rkey = record_key(key, None);
+    let rkey = record_key(key, support::CREATED_AT.parse().unwrap());
     let uri = format!("at://{DID}/app.bsky.feed.post/{rkey}");
     assert_eq!(delivery, Delivery::Posted(uri.clone()));
     let posts = fake.bot_posts();
@@ -35,9 +35,9 @@ async fn a_post_is_one_record_under_its_derived_key() {
     assert_eq!(record["text"], "Top games ✨");
     assert_eq!(record["langs"], serde_json::json!(["en"]));
     assert_eq!(record["$type"], "app.bsky.feed.post");
-    assert!(
-        record["createdAt"].as_str().unwrap().ends_with('Z'),
-        "{record}"
+    assert_eq!(
+        record["createdAt"], "2026-11-27T22:00:00.250Z",
+        "the outbox's time"
     );
     assert!(record.get("reply").is_none() && record.get("embed").is_none());
 }

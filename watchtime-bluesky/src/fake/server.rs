@@ -120,7 +120,7 @@ impl State {
 
     pub(super) fn post_as(&mut self, author: &str, text: &str, parent: Option<&str>) -> String {
         let did = self.did_of(author).expect("a known author");
-        let rkey = crate::tid::record_key(&format!("fake {}", self.posts.len()), None);
+        let rkey = crate::tid::record_key(&format!("fake {}", self.posts.len()), Utc::now());
         let uri = format!("at://{did}/{POST_COLLECTION}/{rkey}");
         let mut facets = Vec::new();
         let mut mentioned = Vec::new();
@@ -282,7 +282,7 @@ impl State {
                 indexed_at,
             },
         );
-        let rev = crate::tid::record_key(&format!("rev {}", self.clock), None);
+        let rev = crate::tid::record_key(&format!("rev {}", self.clock), Utc::now());
         (
             200,
             json!({"uri": uri, "cid": cid, "commit": {"cid": cid_of("bafyrei", rev.as_bytes()), "rev": rev}, "validationStatus": "valid"}),

@@ -7,10 +7,14 @@ use std::sync::Arc;
 use watchtime_core::MemoryStore;
 use watchtime_core::ports::{Image, Post};
 
-/// A post with `text` and idempotency key `key`.
+/// When every test post was first made, as the outbox would keep it.
+pub const CREATED_AT: &str = "2026-11-27T22:00:00.250Z";
+
+/// A post with `text` and idempotency key `key`, made at [`CREATED_AT`].
 pub fn post(text: &str, key: &str) -> Post {
     Post {
         text: text.to_owned(),
+        created_at: CREATED_AT.parse().expect("an RFC 3339 time"),
         idempotency_key: key.to_owned(),
         image: None,
     }

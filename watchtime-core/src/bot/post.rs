@@ -6,7 +6,7 @@ use crate::draw::draw_game;
 use crate::error::{Error, ErrorChain, Result};
 use crate::ids::GameId;
 use crate::message::{DayRankings, PostKind, Spotlight, daily_post};
-use crate::outbox::{Claim, OutboxItem, OutboxKey, OutboxState, Purpose, Settlement};
+use crate::outbox::{Claim, OutboxItem, OutboxKey, OutboxState, Payload, Purpose, Settlement};
 use crate::ports::{Delivery, Post, PublishError, Publisher, Store};
 use crate::ranking::{RankingQuery, Subject};
 use crate::settings::Settings;
@@ -123,12 +123,18 @@ where
     let mut outcomes = Vec::new();
     for kind in PostKind::ALL {
         let key = OutboxKey::post(publisher.platform(), day, kind);
-        let outcome = match daily_post(kind, &rankings, &limit) {
+        // What goes out is what the first attempt stored, whatever the data says now; the text
+        // built here is only offered to a first claim.
+        let offered = match daily_post(kind, &rankings, &limit) {
+            Some(text) => Some(Payload::text(text, now)),
+            None => store.outbox_entry(&key).await?.and_then(|e| e.payload),
+        };
+        let outcome = match offered {
             None => {
                 settle_nothing(store, &key, now).await?;
                 PostOutcome::NothingToSay
             }
-            Some(text) => send_once(store, publisher, &key, text, now).await?,
+            Some(payload) => send_once(store, publisher, &key, payload, now).await?,
         };
         outcomes.push((kind, outcome));
     }
@@ -172,6 +178,7 @@ async fn settle_nothing<S: Store + ?Sized>(
         key: key.clone(),
         purpose: Purpose::Post,
         author: None,
+        payload: Payload::text("", now),
     };
     if let Claim::Settled(_) = store.claim(&item, now).await? {
         return Ok(());
@@ -191,7 +198,7 @@ async fn send_once<S, P>(
     store: &S,
     publisher: &P,
     key: &OutboxKey,
-    text: String,
+    offered: Payload,
     now: DateTime<Utc>,
 ) -> Result<PostOutcome>
 where
@@ -202,19 +209,18 @@ where
         key: key.clone(),
         purpose: Purpose::Post,
         author: None,
+        payload: offered,
     };
-    match store.claim(&item, now).await? {
+    let payload = match store.claim(&item, now).await? {
         Claim::Settled(_) => return Ok(PostOutcome::AlreadySent),
-        Claim::Unfinished { attempts, since } if !publisher.redelivery().may_resend(since, now) => {
+        Claim::Unfinished {
+            attempts, since, ..
+        } if !publisher.redelivery().may_resend(since, now) => {
             return Ok(PostOutcome::Held { attempts });
         }
-        Claim::Fresh | Claim::Unfinished { .. } => {}
-    }
-    let post = Post {
-        text,
-        idempotency_key: key.idempotency_key(),
-        image: None,
+        Claim::Fresh { payload } | Claim::Unfinished { payload, .. } => payload,
     };
+    let post = Post::of(payload, key);
     let result = publisher.post(&post).await;
     settle_delivery(store, key, result, now).await
 }

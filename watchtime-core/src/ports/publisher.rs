@@ -10,6 +10,7 @@ use async_trait::async_trait;
 
 use crate::error::Error;
 use crate::message::TextLimit;
+use crate::outbox::{OutboxKey, Payload};
 use crate::ports::mentions::Mention;
 
 /// An image attached to a post.
@@ -30,13 +31,30 @@ impl Debug for Image {
 /// A post or reply to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Post {
-    /// The text, already fitted to the publisher's [`Publisher::text_limit`].
+    /// The text, already fitted to the publisher's [`Publisher::text_limit`]. A retry carries
+    /// exactly the text of the first attempt (the outbox keeps it).
     pub text: String,
+    /// When the post was first attempted: the same for every attempt of the same item, for
+    /// platforms whose record carries its own time (Bluesky's `createdAt`).
+    pub created_at: DateTime<Utc>,
     /// The same for every attempt of the same item; platforms that support idempotency keys
     /// receive it so a retry cannot post twice.
     pub idempotency_key: String,
     /// An optional image, sent only by publishers that take images.
     pub image: Option<Image>,
+}
+
+impl Post {
+    /// The post an outbox item sends: its stored payload, under the item's idempotency key, with
+    /// no image.
+    pub fn of(payload: Payload, key: &OutboxKey) -> Self {
+        Post {
+            text: payload.text,
+            created_at: payload.created_at,
+            idempotency_key: key.idempotency_key(),
+            image: None,
+        }
+    }
 }
 
 /// What the platform did with a post.
