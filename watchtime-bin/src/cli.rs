@@ -97,7 +97,7 @@ pub struct GlobalArgs {
     )]
     pub max_mention_age_hours: Option<u32>,
 
-    /// Where posts go: `console`, `twitter`, `mastodon`, `discord`, or several, comma separated
+    /// Where posts go: `console`, `twitter`, `mastodon`, `discord`, `bluesky`, or several, comma separated
     /// [default: console].
     #[arg(long, global = true, env = "WATCHTIME_PUBLISHER", value_name = "LIST")]
     pub publisher: Option<String>,

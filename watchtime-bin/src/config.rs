@@ -47,6 +47,8 @@ pub enum PublisherKind {
     Mastodon,
     /// A Discord webhook: posts only.
     Discord,
+    /// A Bluesky account: posts and mentions.
+    Bluesky,
 }
 
 impl PublisherKind {
@@ -56,8 +58,11 @@ impl PublisherKind {
             "twitter" | "x" => Ok(PublisherKind::Twitter),
             "mastodon" => Ok(PublisherKind::Mastodon),
             "discord" => Ok(PublisherKind::Discord),
+            "bluesky" | "bsky" => Ok(PublisherKind::Bluesky),
             other => {
-                bail!("unknown publisher {other:?}; use console, twitter, mastodon or discord")
+                bail!(
+                    "unknown publisher {other:?}; use console, twitter, mastodon, discord or bluesky"
+                )
             }
         }
     }

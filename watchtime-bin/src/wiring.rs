@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use url::Url;
+use watchtime_bluesky::{BlueskyClient, BlueskyConfig, DEFAULT_SERVICE_URL};
 use watchtime_core::message::TextLimit;
 use watchtime_core::{DynMentionSource, DynPublisher, DynStore};
 use watchtime_discord::{DiscordClient, DiscordConfig};
@@ -72,8 +73,9 @@ pub struct Platform {
 }
 
 /// The configured platforms, in the order given. Fails with the missing variables named when a
-/// platform's credentials are absent.
-pub async fn platforms(config: &Config) -> Result<Vec<Platform>> {
+/// platform's credentials are absent. `store` keeps what a platform needs between runs (the
+/// Bluesky session).
+pub async fn platforms(config: &Config, store: &DynStore) -> Result<Vec<Platform>> {
     let mut out = Vec::new();
     for kind in &config.publishers {
         out.push(match kind {
@@ -90,6 +92,13 @@ pub async fn platforms(config: &Config) -> Result<Vec<Platform>> {
             }
             PublisherKind::Mastodon => {
                 let client = Arc::new(mastodon().await?);
+                Platform {
+                    publisher: client.clone(),
+                    mentions: Some(client),
+                }
+            }
+            PublisherKind::Bluesky => {
+                let client = Arc::new(bluesky(store)?);
                 Platform {
                     publisher: client.clone(),
                     mentions: Some(client),
@@ -134,4 +143,28 @@ async fn mastodon() -> Result<MastodonClient> {
     MastodonClient::connect(MastodonConfig::new(base, token))
         .await
         .context("cannot connect to the Mastodon instance of MASTODON_BASE_URL")
+}
+
+/// The Bluesky account of `BLUESKY_IDENTIFIER` and `BLUESKY_APP_PASSWORD` (or its `_FILE`) on
+/// `BLUESKY_SERVICE_URL` (default `https://bsky.social`). Makes no request: the first post or
+/// mention read logs in, or refreshes the session kept in the store.
+fn bluesky(store: &DynStore) -> Result<BlueskyClient> {
+    let purpose = "posting to Bluesky";
+    let identifier = std::env::var("BLUESKY_IDENTIFIER")
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .with_context(|| {
+            format!(
+                "{purpose} needs BLUESKY_IDENTIFIER: the account's handle (watchtime.bsky.social) or DID"
+            )
+        })?;
+    let password = secrets::required("BLUESKY_APP_PASSWORD", purpose)?;
+    let service = std::env::var("BLUESKY_SERVICE_URL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_SERVICE_URL.to_owned());
+    let kept: Arc<dyn watchtime_core::prelude::OutboxStore> = store.clone();
+    BlueskyClient::new(BlueskyConfig::new(service, identifier, password), kept)
+        .context("cannot set up the Bluesky client (BLUESKY_SERVICE_URL)")
 }

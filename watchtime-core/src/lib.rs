@@ -64,6 +64,9 @@ pub use ports::{
     DynMentionSource, DynPublisher, DynStore, DynTwitchSource, MentionSource, Publisher, Store,
     TwitchSource,
 };
+/// The secret string type of [`ports::OutboxStore::platform_secret`], re-exported so a store's
+/// and an adapter's versions always match.
+pub use secrecy;
 pub use settings::Settings;
 pub use snapshot::{Completeness, SlotSnapshot, Snapshot, StreamSample};
 pub use time::{Clock, Day, DayCalendar, DayRange, Slot, SlotLength, Span};

@@ -8,6 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use secrecy::SecretString;
 
 use crate::error::{Error, Result};
 use crate::ids::{EntityId, Game, GameId, Streamer, StreamerId};
@@ -38,6 +39,8 @@ struct State {
     statuses: BTreeMap<Day, DayStatus>,
     outbox: HashMap<OutboxKey, OutboxEntry>,
     cursors: HashMap<String, String>,
+    /// `Debug` shows `SecretString`s redacted.
+    secrets: HashMap<(String, String), SecretString>,
 }
 
 impl MemoryStore {
@@ -350,6 +353,22 @@ impl OutboxStore for MemoryStore {
         self.lock()
             .cursors
             .insert(platform.to_owned(), cursor.to_owned());
+        Ok(())
+    }
+
+    async fn platform_secret(&self, platform: &str, name: &str) -> Result<Option<SecretString>> {
+        let key = (platform.to_owned(), name.to_owned());
+        Ok(self.lock().secrets.get(&key).cloned())
+    }
+
+    async fn set_platform_secret(
+        &self,
+        platform: &str,
+        name: &str,
+        value: &SecretString,
+    ) -> Result<()> {
+        let key = (platform.to_owned(), name.to_owned());
+        self.lock().secrets.insert(key, value.clone());
         Ok(())
     }
 }

@@ -1,4 +1,4 @@
-//! The outbox and mention cursors.
+//! The outbox, mention cursors and platform secrets.
 //!
 //! Claims are safe across processes: the insert of a new entry and the row lock on an existing
 //! one make concurrent claims of one item take turns, so exactly one of them is fresh.
@@ -12,6 +12,7 @@ use watchtime_core::outbox::{
     Settlement,
 };
 use watchtime_core::ports::OutboxStore;
+use watchtime_core::secrecy::{ExposeSecret, SecretString};
 
 use crate::codec::unsigned;
 use crate::error::{PostgresError, Result};
@@ -187,6 +188,32 @@ impl PostgresStore {
     }
 }
 
+impl PostgresStore {
+    async fn secret(&self, platform: &str, name: &str) -> Result<Option<SecretString>> {
+        let value: Option<String> = sqlx::query_scalar(
+            "SELECT value FROM platform_secrets WHERE platform = $1 AND name = $2",
+        )
+        .bind(platform)
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(value.map(SecretString::from))
+    }
+
+    async fn set_secret(&self, platform: &str, name: &str, value: &SecretString) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO platform_secrets (platform, name, value) VALUES ($1, $2, $3)
+             ON CONFLICT (platform, name) DO UPDATE SET value = excluded.value",
+        )
+        .bind(platform)
+        .bind(name)
+        .bind(value.expose_secret())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl OutboxStore for PostgresStore {
     async fn claim(&self, item: &OutboxItem, now: DateTime<Utc>) -> watchtime_core::Result<Claim> {
@@ -227,5 +254,22 @@ impl OutboxStore for PostgresStore {
 
     async fn set_mention_cursor(&self, platform: &str, cursor: &str) -> watchtime_core::Result<()> {
         Ok(self.set_cursor(platform, cursor).await?)
+    }
+
+    async fn platform_secret(
+        &self,
+        platform: &str,
+        name: &str,
+    ) -> watchtime_core::Result<Option<SecretString>> {
+        Ok(self.secret(platform, name).await?)
+    }
+
+    async fn set_platform_secret(
+        &self,
+        platform: &str,
+        name: &str,
+        value: &SecretString,
+    ) -> watchtime_core::Result<()> {
+        Ok(self.set_secret(platform, name, value).await?)
     }
 }

@@ -1,4 +1,4 @@
-//! The outbox and mention cursors.
+//! The outbox, mention cursors and platform secrets.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -9,6 +9,7 @@ use watchtime_core::outbox::{
     Settlement,
 };
 use watchtime_core::ports::OutboxStore;
+use watchtime_core::secrecy::{ExposeSecret, SecretString};
 
 use crate::codec::{from_ns, to_ns, unsigned};
 use crate::error::{Result, SqliteError};
@@ -215,6 +216,41 @@ impl OutboxStore for SqliteStore {
         )
         .bind(platform)
         .bind(cursor)
+        .execute(&self.pool)
+        .await
+        .map_err(SqliteError::from)?;
+        Ok(())
+    }
+
+    async fn platform_secret(
+        &self,
+        platform: &str,
+        name: &str,
+    ) -> watchtime_core::Result<Option<SecretString>> {
+        let value: Option<String> = sqlx::query_scalar(
+            "SELECT value FROM platform_secrets WHERE platform = ?1 AND name = ?2",
+        )
+        .bind(platform)
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(SqliteError::from)?;
+        Ok(value.map(SecretString::from))
+    }
+
+    async fn set_platform_secret(
+        &self,
+        platform: &str,
+        name: &str,
+        value: &SecretString,
+    ) -> watchtime_core::Result<()> {
+        sqlx::query(
+            "INSERT INTO platform_secrets (platform, name, value) VALUES (?1, ?2, ?3)
+             ON CONFLICT (platform, name) DO UPDATE SET value = excluded.value",
+        )
+        .bind(platform)
+        .bind(name)
+        .bind(value.expose_secret())
         .execute(&self.pool)
         .await
         .map_err(SqliteError::from)?;

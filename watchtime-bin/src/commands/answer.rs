@@ -7,17 +7,17 @@ use crate::config::Config;
 use crate::wiring::{open_store, platforms};
 
 pub async fn run(config: &Config) -> Result<()> {
-    let platforms = platforms(config).await?;
+    let store = open_store(&config.database_url).await?;
+    let platforms = platforms(config, &store).await?;
     let with_mentions: Vec<_> = platforms
         .iter()
         .filter_map(|p| p.mentions.as_ref().map(|m| (p, m)))
         .collect();
     if with_mentions.is_empty() {
         bail!(
-            "none of the configured publishers reads mentions; set WATCHTIME_PUBLISHER to twitter or mastodon"
+            "none of the configured publishers reads mentions; set WATCHTIME_PUBLISHER to twitter, mastodon or bluesky"
         );
     }
-    let store = open_store(&config.database_url).await?;
     let mut failed = 0;
     for (platform, mentions) in with_mentions {
         let name = platform.publisher.platform();

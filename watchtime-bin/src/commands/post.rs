@@ -17,7 +17,7 @@ pub async fn run(config: &Config, args: &PostArgs) -> Result<()> {
         None => config.settings.calendar.last_finished_day(now),
     };
     ensure_closed(store.as_ref(), day).await?;
-    let platforms = platforms(config).await?;
+    let platforms = platforms(config, &store).await?;
     let mut failures = 0;
     let mut refused = 0;
     for platform in &platforms {

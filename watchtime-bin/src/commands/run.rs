@@ -15,8 +15,8 @@ use crate::wiring::{open_store, platforms, twitch_source};
 pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
     // Configuration errors stop the daemon before it starts; everything later is retried.
     let source: DynTwitchSource = Arc::new(twitch_source(config)?);
-    let platforms = platforms(config).await?;
     let store = open_store(&config.database_url).await?;
+    let platforms = platforms(config, &store).await?;
     let timer: Arc<dyn Timer> = Arc::new(WallTimer);
     let metrics = Arc::new(Metrics::default());
     let (stop, stopped) = watch::channel(false);

@@ -25,6 +25,12 @@ pub enum CountRule {
     MastodonGraphemes,
     /// Unicode scalar values (Discord counts characters).
     Chars,
+    /// Bluesky: extended grapheme clusters of the whole text (URLs as written), within
+    /// [`BYTES_PER_GRAPHEME`] UTF-8 bytes per allowed grapheme (a post holds at most 300
+    /// graphemes *and* 3000 bytes). The length is the larger of the grapheme count and the byte
+    /// count divided by 10, rounded up, so a text fits exactly when it keeps both limits: 300
+    /// family emoji of 18 bytes each are 300 graphemes but 5400 bytes, and do not fit.
+    GraphemesWithinBytes,
 }
 
 impl CountRule {
@@ -32,7 +38,9 @@ impl CountRule {
     pub fn unit_name(&self) -> &'static str {
         match self {
             CountRule::XWeighted => "X-weighted",
-            CountRule::Graphemes | CountRule::MastodonGraphemes => "graphemes",
+            CountRule::Graphemes
+            | CountRule::MastodonGraphemes
+            | CountRule::GraphemesWithinBytes => "graphemes",
             CountRule::Chars => "characters",
         }
     }
@@ -55,8 +63,8 @@ impl TextLimit {
     };
     /// Mastodon's default: 500 graphemes, URLs 23 (instances may configure more or less).
     pub const MASTODON_DEFAULT: TextLimit = TextLimit::mastodon(500);
-    /// Bluesky: 300 graphemes of the whole text.
-    pub const BLUESKY: TextLimit = TextLimit::graphemes(300);
+    /// Bluesky: 300 graphemes of the whole text, and 3000 UTF-8 bytes.
+    pub const BLUESKY: TextLimit = TextLimit::graphemes_within_bytes(300);
     /// Discord message content: 2000 characters.
     pub const DISCORD: TextLimit = TextLimit::chars(2000);
 
@@ -65,6 +73,15 @@ impl TextLimit {
         TextLimit {
             max,
             rule: CountRule::Graphemes,
+        }
+    }
+
+    /// At most `max` graphemes and `max` × [`BYTES_PER_GRAPHEME`] UTF-8 bytes
+    /// ([`CountRule::GraphemesWithinBytes`], Bluesky's rule).
+    pub const fn graphemes_within_bytes(max: usize) -> Self {
+        TextLimit {
+            max,
+            rule: CountRule::GraphemesWithinBytes,
         }
     }
 
@@ -92,6 +109,9 @@ impl TextLimit {
             CountRule::Graphemes => grapheme_length(text),
             CountRule::MastodonGraphemes => mastodon_length(text),
             CountRule::Chars => text.chars().count(),
+            CountRule::GraphemesWithinBytes => {
+                grapheme_length(text).max(text.len().div_ceil(BYTES_PER_GRAPHEME))
+            }
         }
     }
 
@@ -100,6 +120,10 @@ impl TextLimit {
         self.count(text) <= self.max
     }
 }
+
+/// UTF-8 bytes allowed per grapheme of the limit under [`CountRule::GraphemesWithinBytes`]:
+/// Bluesky's 3000 bytes for 300 graphemes.
+pub const BYTES_PER_GRAPHEME: usize = 10;
 
 /// The weight a URL counts for on X and Mastodon, whatever its length.
 pub const URL_LENGTH: usize = 23;
@@ -384,8 +408,13 @@ mod tests {
             );
             assert_eq!(got, (graphemes, mastodon, chars), "{text:?}");
         }
-        assert_eq!(TextLimit::BLUESKY, TextLimit::graphemes(300));
-        assert!(TextLimit::BLUESKY.fits(&"👨‍👩‍👧".repeat(300)));
+        assert_eq!(TextLimit::BLUESKY, TextLimit::graphemes_within_bytes(300));
+        assert!(TextLimit::graphemes(300).fits(&"👨‍👩‍👧".repeat(300)));
+        // 300 graphemes but 5400 bytes: over Bluesky's 3000.
+        assert_eq!(TextLimit::BLUESKY.count(&"👨‍👩‍👧".repeat(300)), 540);
+        assert!(TextLimit::BLUESKY.fits(&"👨‍👩‍👧".repeat(166))); // 2988 bytes
+        assert!(!TextLimit::BLUESKY.fits(&"👨‍👩‍👧".repeat(167))); // 3006 bytes
+        assert!(TextLimit::BLUESKY.fits(&"原".repeat(300))); // 900 bytes
         assert!(!TextLimit::BLUESKY.fits(&"a".repeat(301)));
         // 307 graphemes with a long link: 294 for Mastodon, over Bluesky's 300.
         let text = format!("{} {long_url}", "a".repeat(270));

@@ -14,7 +14,8 @@ pub use fit::{Draft, MIN_NAME_GRAPHEMES, Part, display_name};
 pub use hours::format_hours;
 pub use labels::range_label;
 pub use limit::{
-    CountRule, TextLimit, URL_LENGTH, grapheme_length, mastodon_length, x_weighted_length,
+    BYTES_PER_GRAPHEME, CountRule, TextLimit, URL_LENGTH, grapheme_length, mastodon_length,
+    x_weighted_length,
 };
 pub use posts::{DayRankings, PostKind, Spotlight, daily_post};
 pub use replies::{Answer, reply_text};

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use secrecy::SecretString;
 
 use crate::error::Result;
 use crate::ids::EntityId;
@@ -79,6 +80,8 @@ forward!(OutboxStore {
     async fn author_activity(&self, platform: &str, author: &str, since: DateTime<Utc>) -> Result<AuthorActivity>;
     async fn mention_cursor(&self, platform: &str) -> Result<Option<String>>;
     async fn set_mention_cursor(&self, platform: &str, cursor: &str) -> Result<()>;
+    async fn platform_secret(&self, platform: &str, name: &str) -> Result<Option<SecretString>>;
+    async fn set_platform_secret(&self, platform: &str, name: &str, value: &SecretString) -> Result<()>;
 });
 
 forward!(Publisher {

@@ -108,6 +108,11 @@ pub enum Redelivery {
     },
     /// A repeat posts again: an unfinished attempt must not be retried blindly.
     Duplicates,
+    /// A repeat is always safe, however late: the platform writes each item under a key of its
+    /// own and a second write of the same item replaces it with itself (Bluesky records written
+    /// with `putRecord` under a record key derived from [`Post::idempotency_key`]). An
+    /// unfinished attempt is resent at any age, so nothing is ever held.
+    Idempotent,
 }
 
 impl Redelivery {
@@ -118,6 +123,7 @@ impl Redelivery {
                 (now - since).to_std().map_or(true, |age| age < within)
             }
             Redelivery::Duplicates => false,
+            Redelivery::Idempotent => true,
         }
     }
 }

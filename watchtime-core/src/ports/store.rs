@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use secrecy::SecretString;
 
 use crate::error::Result;
 use crate::ids::EntityId;
@@ -151,6 +152,22 @@ pub trait OutboxStore: Send + Sync + Debug {
 
     /// Stores the mention cursor of `platform`.
     async fn set_mention_cursor(&self, platform: &str, cursor: &str) -> Result<()>;
+
+    /// A secret that `platform`'s adapter keeps between runs under `name` (a Bluesky session's
+    /// refresh token, so each run refreshes the session instead of logging in again); `None`
+    /// if it was never stored.
+    ///
+    /// Contract: the value comes back byte for byte as it was last stored for the same
+    /// `(platform, name)`; other platforms and names are separate. Stores never log it.
+    async fn platform_secret(&self, platform: &str, name: &str) -> Result<Option<SecretString>>;
+
+    /// Stores `value` as `platform`'s secret `name`, replacing any earlier one.
+    async fn set_platform_secret(
+        &self,
+        platform: &str,
+        name: &str,
+        value: &SecretString,
+    ) -> Result<()>;
 }
 
 /// Everything the bot stores. Implemented for every type that implements the four parts.

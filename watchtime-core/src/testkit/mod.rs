@@ -43,6 +43,7 @@ macro_rules! store_conformance_tests {
             outbox_rejection_is_final,
             author_activity_counts_recent_replies,
             mention_cursors_per_platform,
+            platform_secrets_round_trip,
             hostile_names_round_trip,
             large_snapshot_in_one_go,
             credits_at_15_minute_slots,

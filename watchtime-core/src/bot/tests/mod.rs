@@ -468,6 +468,62 @@ async fn an_unfinished_attempt_is_held_once_the_dedupe_window_has_passed() {
 }
 
 #[tokio::test]
+async fn an_idempotent_platform_gets_an_unfinished_attempt_again_at_any_age() {
+    let store = closed_day().await;
+    let mut p = publisher(Redelivery::Idempotent);
+    p.expect_post().times(3).returning(|_| {
+        Err(PublishError::Unknown(Error::unavailable(
+            "mock",
+            "connection reset after sending",
+        )))
+    });
+    let settings = Settings::default();
+    publish_day(&store, &p, &settings, day(), now())
+        .await
+        .unwrap();
+    p.checkpoint();
+    p.expect_platform().return_const("mock".to_owned());
+    p.expect_text_limit().return_const(TextLimit::X);
+    p.expect_redelivery().return_const(Redelivery::Idempotent);
+    p.expect_post()
+        .times(3)
+        .returning(|_| Ok(Delivery::AlreadyPosted(Some("at://bot/post/1".into()))));
+    // A month later, far past any dedupe window: the same write is still safe.
+    let later = publish_day(&store, &p, &settings, day(), now() + Duration::days(30))
+        .await
+        .unwrap();
+    assert!(
+        later.iter().all(|(_, o)| *o == PostOutcome::AlreadySent),
+        "{later:?}"
+    );
+
+    // A reply whose attempt died mid-send is sent again when its mention is read again.
+    let src = source(vec![mention(1, "alice", "@bot Chess")]);
+    let mut p = publisher(Redelivery::Idempotent);
+    p.expect_reply().times(1).returning(|_, _| {
+        Err(PublishError::Unknown(Error::unavailable(
+            "mock",
+            "timed out",
+        )))
+    });
+    answer_round(&src, &p, &store, &settings, now())
+        .await
+        .unwrap();
+    store.set_mention_cursor("mock", "0").await.unwrap();
+    p.checkpoint();
+    p.expect_platform().return_const("mock".to_owned());
+    p.expect_text_limit().return_const(TextLimit::X);
+    p.expect_redelivery().return_const(Redelivery::Idempotent);
+    p.expect_reply()
+        .times(1)
+        .returning(|_, _| Ok(Delivery::AlreadyPosted(None)));
+    let round = answer_round(&src, &p, &store, &settings, now() + Duration::hours(3))
+        .await
+        .unwrap();
+    assert_eq!((round.answered, round.skipped), (1, 0), "{round:?}");
+}
+
+#[tokio::test]
 async fn authors_get_three_answers_an_hour() {
     let store = closed_day().await;
     let mentions: Vec<Mention> = (1..=5).map(|i| mention(i, "eve", "@bot Go")).collect();

@@ -385,3 +385,41 @@ pub async fn outbox_rejection_is_final<S: Store + ?Sized>(store: &S) {
         .expect("activity");
     assert_eq!((activity.answers, activity.how_tos), (0, 0));
 }
+
+/// Platform secrets are kept per (platform, name), replaced by a later value, and come back
+/// byte for byte (a refresh JWT is about a kilobyte of base64url with dots).
+pub async fn platform_secrets_round_trip<S: Store + ?Sized>(store: &S) {
+    use secrecy::{ExposeSecret, SecretString};
+    let get = |platform: &'static str, name: &'static str| async move {
+        store
+            .platform_secret(platform, name)
+            .await
+            .expect("read a secret")
+            .map(|s| s.expose_secret().to_owned())
+    };
+    assert_eq!(get("bluesky", "refresh").await, None);
+    let jwt = format!("eyJhbGciOiJIUzI1NiJ9.{}.sig-_", "a".repeat(900));
+    let set = |platform: &'static str, name: &'static str, value: String| async move {
+        store
+            .set_platform_secret(platform, name, &SecretString::from(value))
+            .await
+            .expect("store a secret");
+    };
+    set("bluesky", "refresh", jwt.clone()).await;
+    set(
+        "bluesky",
+        "other",
+        "x'); DROP TABLE outbox;--\u{1F600}".into(),
+    )
+    .await;
+    set("mastodon", "refresh", "m".into()).await;
+    assert_eq!(get("bluesky", "refresh").await, Some(jwt));
+    set("bluesky", "refresh", "rotated".into()).await;
+    assert_eq!(get("bluesky", "refresh").await.as_deref(), Some("rotated"));
+    assert_eq!(
+        get("bluesky", "other").await.as_deref(),
+        Some("x'); DROP TABLE outbox;--\u{1F600}")
+    );
+    assert_eq!(get("mastodon", "refresh").await.as_deref(), Some("m"));
+    assert_eq!(get("mastodon", "other").await, None);
+}
