@@ -11,6 +11,9 @@ use watchtime_core::{DayCalendar, Settings, SlotLength};
 
 use crate::cli::{GlobalArgs, LogFormat};
 
+/// The bot's name on charts unless `WATCHTIME_BRAND` says otherwise.
+pub const DEFAULT_BRAND: &str = "watchtime";
+
 /// The default store: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://watchtime.db";
 
@@ -31,6 +34,8 @@ struct FileConfig {
     replies_per_author: Option<u32>,
     max_mention_age_hours: Option<u32>,
     log_format: Option<LogFormat>,
+    images: Option<bool>,
+    brand: Option<String>,
     twitch_api_url: Option<String>,
     twitch_auth_url: Option<String>,
     twitter_api_url: Option<String>,
@@ -122,6 +127,10 @@ pub struct Config {
     pub publishers: Vec<PublisherKind>,
     /// Log format.
     pub log_format: LogFormat,
+    /// Whether daily posts carry their chart.
+    pub images: bool,
+    /// The bot's name on the charts.
+    pub brand: String,
     /// A pretend "now" (hidden `--now`), for replays and tests.
     pub now: Option<DateTime<Utc>>,
     /// API roots.
@@ -223,6 +232,13 @@ impl Config {
                 .log_format
                 .or(file.log_format)
                 .unwrap_or(LogFormat::Human),
+            images: args.images.or(file.images).unwrap_or(true),
+            brand: args
+                .brand
+                .clone()
+                .or(file.brand)
+                .filter(|b| !b.trim().is_empty())
+                .unwrap_or_else(|| DEFAULT_BRAND.to_owned()),
             now,
             api: ApiRoots {
                 twitch_api: args.twitch_api_url.clone().or(file.twitch_api_url),

@@ -59,8 +59,8 @@ pub use error::{BoxError, Error, ErrorChain, Result};
 pub use ids::{EntityId, Game, GameId, Kind, Streamer, StreamerId};
 pub use memory::MemoryStore;
 pub use ports::{
-    DynMentionSource, DynPublisher, DynStore, DynTwitchSource, MentionSource, Publisher, Store,
-    TwitchSource,
+    DynMentionSource, DynPostImages, DynPublisher, DynStore, DynTwitchSource, MentionSource,
+    PostImages, Publisher, Store, TwitchSource,
 };
 pub use settings::Settings;
 pub use snapshot::{Completeness, SlotSnapshot, Snapshot, StreamSample};

@@ -1,4 +1,5 @@
-//! Posting: the three daily posts, each at most once per day and platform.
+//! Posting: the three daily posts, each at most once per day and platform, each with its chart
+//! where the platform takes images.
 
 use chrono::{DateTime, Utc};
 
@@ -7,7 +8,7 @@ use crate::error::{Error, ErrorChain, Result};
 use crate::ids::GameId;
 use crate::message::{DayRankings, PostKind, Spotlight, daily_post};
 use crate::outbox::{Claim, OutboxItem, OutboxKey, OutboxState, Purpose, Settlement};
-use crate::ports::{Delivery, Post, PublishError, Publisher, Store};
+use crate::ports::{Delivery, Image, Post, PostImages, PublishError, Publisher, Store};
 use crate::ranking::{RankingQuery, Subject};
 use crate::settings::Settings;
 use crate::time::{Day, DayRange};
@@ -18,6 +19,14 @@ use crate::totals::Coverage;
 pub enum PostOutcome {
     /// Sent now; the platform's id when known.
     Sent(Option<String>),
+    /// Sent now, but without the image it was to carry (the image could not be drawn, or the
+    /// platform refused it before anything was posted); the platform's id when known.
+    SentWithoutImage {
+        /// The platform's id, when known.
+        id: Option<String>,
+        /// What happened to the image.
+        reason: String,
+    },
     /// Sent earlier (the outbox says so); nothing was sent now.
     AlreadySent,
     /// An earlier attempt died mid-send on a platform that would post a duplicate, so it is held
@@ -98,7 +107,8 @@ pub fn post_texts(
         .collect()
 }
 
-/// Sends the daily posts of `day` that have not been sent on `publisher`'s platform.
+/// Sends the daily posts of `day` that have not been sent on `publisher`'s platform, as text
+/// only; [`publish_day_with_images`] adds the charts.
 ///
 /// Each post is claimed in the outbox before it is sent and settled after, so running this again
 /// (after a crash, or by hand) sends only what is missing. A day that is not closed is refused.
@@ -113,6 +123,30 @@ where
     S: Store + ?Sized,
     P: Publisher + ?Sized,
 {
+    publish_day_with_images(store, publisher, None, settings, day, now).await
+}
+
+/// [`publish_day`], each post carrying its chart from `images` when the publisher
+/// [takes images](Publisher::takes_images).
+///
+/// The image is made before the post is claimed, from the same closed day as its text, with alt
+/// text fitted to the publisher's [`Publisher::alt_text_limit`]. An image never blocks its post:
+/// one that cannot be drawn, or that the platform refuses before anything is posted
+/// ([`PublishError::ImageRejected`]), leaves the post to go out without it, under the same
+/// outbox entry (so still at most once), reported as [`PostOutcome::SentWithoutImage`].
+pub async fn publish_day_with_images<S, P>(
+    store: &S,
+    publisher: &P,
+    images: Option<&dyn PostImages>,
+    settings: &Settings,
+    day: Day,
+    now: DateTime<Utc>,
+) -> Result<Vec<(PostKind, PostOutcome)>>
+where
+    S: Store + ?Sized,
+    P: Publisher + ?Sized,
+{
+    let images = images.filter(|_| publisher.takes_images());
     let rankings = day_rankings(store, settings, day).await?;
     if rankings.coverage.days_not_closed > 0 {
         return Err(Error::invalid(format!(
@@ -128,7 +162,16 @@ where
                 settle_nothing(store, &key, now).await?;
                 PostOutcome::NothingToSay
             }
-            Some(text) => send_once(store, publisher, &key, text, now).await?,
+            Some(text) => {
+                let image = match images {
+                    Some(images) => images
+                        .daily_image(kind, &rankings, publisher.alt_text_limit())
+                        .await
+                        .map_err(|e| format!("the chart could not be drawn: {}", ErrorChain(&e))),
+                    None => Ok(None),
+                };
+                send_once(store, publisher, &key, text, image, now).await?
+            }
         };
         outcomes.push((kind, outcome));
     }
@@ -187,11 +230,13 @@ async fn settle_nothing<S: Store + ?Sized>(
         .await
 }
 
+/// Claims `key` and sends `text` with `image` (or why there is none), at most once.
 async fn send_once<S, P>(
     store: &S,
     publisher: &P,
     key: &OutboxKey,
     text: String,
+    image: std::result::Result<Option<Image>, String>,
     now: DateTime<Utc>,
 ) -> Result<PostOutcome>
 where
@@ -203,20 +248,62 @@ where
         purpose: Purpose::Post,
         author: None,
     };
-    match store.claim(&item, now).await? {
-        Claim::Settled(_) => return Ok(PostOutcome::AlreadySent),
-        Claim::Unfinished { attempts, since } if !publisher.redelivery().may_resend(since, now) => {
-            return Ok(PostOutcome::Held { attempts });
-        }
-        Claim::Fresh | Claim::Unfinished { .. } => {}
+    if let Some(stop) = claim_post(store, publisher, &item, now).await? {
+        return Ok(stop);
     }
-    let post = Post {
+    let (image, mut dropped) = match image {
+        Ok(image) => (image, None),
+        Err(reason) => (None, Some(reason)),
+    };
+    let mut post = Post {
         text,
         idempotency_key: key.idempotency_key(),
-        image: None,
+        image,
     };
-    let result = publisher.post(&post).await;
-    settle_delivery(store, key, result, now).await
+    let mut result = publisher.post(&post).await;
+    if post.image.is_some()
+        && let Err(PublishError::ImageRejected(e)) = &result
+    {
+        // Nothing went out. Record that, so a crash from here on retries cleanly, then send
+        // the text alone under a new claim of the same entry.
+        let reason = format!("the image was not uploaded: {}", ErrorChain(e));
+        let failed = Settlement::Failed {
+            reason: reason.clone(),
+        };
+        store.settle(key, &failed, now).await?;
+        if let Some(stop) = claim_post(store, publisher, &item, now).await? {
+            return Ok(stop);
+        }
+        post.image = None;
+        dropped = Some(reason);
+        result = publisher.post(&post).await;
+    }
+    Ok(
+        match (settle_delivery(store, key, result, now).await?, dropped) {
+            (PostOutcome::Sent(id), Some(reason)) => PostOutcome::SentWithoutImage { id, reason },
+            (outcome, _) => outcome,
+        },
+    )
+}
+
+/// Claims a post; `Some` outcome when it must not be sent now (sent already, or held).
+async fn claim_post<S, P>(
+    store: &S,
+    publisher: &P,
+    item: &OutboxItem,
+    now: DateTime<Utc>,
+) -> Result<Option<PostOutcome>>
+where
+    S: Store + ?Sized,
+    P: Publisher + ?Sized,
+{
+    Ok(match store.claim(item, now).await? {
+        Claim::Settled(_) => Some(PostOutcome::AlreadySent),
+        Claim::Unfinished { attempts, since } if !publisher.redelivery().may_resend(since, now) => {
+            Some(PostOutcome::Held { attempts })
+        }
+        Claim::Fresh | Claim::Unfinished { .. } => None,
+    })
 }
 
 /// Settles an outbox entry from a publisher's answer, mapping it to an outcome.
@@ -245,7 +332,8 @@ pub(crate) async fn settle_delivery<S: Store + ?Sized>(
                 .await?;
             Ok(PostOutcome::AlreadySent)
         }
-        Err(PublishError::NotSent(e)) => {
+        // An image failure of a post without an image (a reply) is an ordinary refusal.
+        Err(PublishError::NotSent(e) | PublishError::ImageRejected(e)) => {
             store
                 .settle(
                     key,

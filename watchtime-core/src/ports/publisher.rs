@@ -12,6 +12,10 @@ use crate::error::Error;
 use crate::message::TextLimit;
 use crate::ports::mentions::Mention;
 
+/// The alt-text limit of a publisher that does not declare its own: X's and Bluesky's, the
+/// smallest of the platforms.
+pub const DEFAULT_ALT_TEXT_LIMIT: usize = 1000;
+
 /// An image attached to a post.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Image {
@@ -60,20 +64,30 @@ pub enum PublishError {
     /// 5xx from a proxy): the attempt stays unfinished.
     #[error("may have been posted")]
     Unknown(#[source] Error),
+    /// The post's image could not be uploaded, and so provably nothing was posted: the
+    /// platform was refused or failed the upload, which comes before the post (or the whole
+    /// message, where image and text travel in one request, was refused for its size). Sending
+    /// the same post again without its image is safe; the core does that and says so.
+    #[error("image not uploaded; nothing posted")]
+    ImageRejected(#[source] Error),
 }
 
 impl PublishError {
     /// The underlying error.
     pub fn error(&self) -> &Error {
         match self {
-            PublishError::NotSent(e) | PublishError::Unknown(e) => e,
+            PublishError::NotSent(e)
+            | PublishError::Unknown(e)
+            | PublishError::ImageRejected(e) => e,
         }
     }
 
     /// The underlying error, owned.
     pub fn into_error(self) -> Error {
         match self {
-            PublishError::NotSent(e) | PublishError::Unknown(e) => e,
+            PublishError::NotSent(e)
+            | PublishError::Unknown(e)
+            | PublishError::ImageRejected(e) => e,
         }
     }
 }
@@ -126,10 +140,19 @@ pub trait Publisher: Send + Sync + Debug {
         false
     }
 
-    /// Publishes a post.
+    /// The longest alt text an image may carry here, in characters (Unicode scalar values):
+    /// X and Bluesky take 1000, Mastodon 1500, Discord 1024. The core fits [`Image::alt`] to it.
+    fn alt_text_limit(&self) -> usize {
+        DEFAULT_ALT_TEXT_LIMIT
+    }
+
+    /// Publishes a post, with its image when it has one and [`Publisher::takes_images`].
     ///
     /// Errors must be honest about delivery: [`PublishError::NotSent`] only when the post
-    /// provably did not go out, [`PublishError::Unknown`] when it may have.
+    /// provably did not go out, [`PublishError::Unknown`] when it may have, and
+    /// [`PublishError::ImageRejected`] when the image failed and nothing was posted (the core
+    /// then sends the post once more, without the image). An image is uploaded before the post
+    /// that shows it, so a failed upload never leaves a post behind.
     async fn post(&self, post: &Post) -> Result<Delivery, PublishError>;
 
     /// Publishes `post` as a reply to `mention`. The text already starts with any handle the
