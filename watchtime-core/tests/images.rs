@@ -14,7 +14,8 @@ use watchtime_core::ports::{
     Delivery, Image, Post, PostImages, PublishError, Publisher, Redelivery,
 };
 use watchtime_core::testkit::fixtures::{at, slotted, stream};
-use watchtime_core::{Day, Error, MemoryStore, Settings, Store};
+use watchtime_core::prelude::*;
+use watchtime_core::{Day, Error, MemoryStore, Settings};
 
 fn day() -> Day {
     "2026-11-26".parse().unwrap()
