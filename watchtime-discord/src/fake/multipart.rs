@@ -12,12 +12,6 @@ pub(super) struct Field {
     pub(super) data: Vec<u8>,
 }
 
-impl Field {
-    pub(super) fn text(&self) -> Option<&str> {
-        std::str::from_utf8(&self.data).ok()
-    }
-}
-
 /// The parts of `req`'s body, or why it is not a multipart form.
 pub(super) fn fields(req: &Request) -> Result<Vec<Field>, String> {
     let content_type = req
