@@ -306,6 +306,24 @@ mod tests {
         std::fs::write(&path, "zone = [").unwrap();
         assert!(Config::resolve(&args).is_err());
 
+        std::fs::write(&path, "images = false\nbrand = \"@bot@example.social\"\n").unwrap();
+        let file_only = GlobalArgs {
+            config: Some(path.clone()),
+            ..GlobalArgs::default()
+        };
+        let c = Config::resolve(&file_only).unwrap();
+        assert!(!c.images, "the file turns images off");
+        assert_eq!(c.brand, "@bot@example.social");
+        let c = Config::resolve(&GlobalArgs {
+            images: Some(true),
+            ..file_only
+        })
+        .unwrap();
+        assert!(c.images, "WATCHTIME_IMAGES / --images beats the file");
+        let c = Config::resolve(&GlobalArgs::default()).unwrap();
+        assert!(c.images, "images are on by default");
+        assert_eq!(c.brand, DEFAULT_BRAND);
+
         let bad = GlobalArgs {
             slot_minutes: Some(7),
             ..GlobalArgs::default()
