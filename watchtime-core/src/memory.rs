@@ -250,40 +250,34 @@ impl NameStore for MemoryStore {
 impl OutboxStore for MemoryStore {
     async fn claim(&self, item: &OutboxItem, now: DateTime<Utc>) -> Result<Claim> {
         let mut state = self.lock();
-        match state.outbox.get_mut(&item.key) {
-            None => {
-                state.outbox.insert(
-                    item.key.clone(),
-                    OutboxEntry {
-                        key: item.key.clone(),
-                        purpose: item.purpose,
-                        author: item.author.clone(),
-                        state: OutboxState::Pending,
-                        attempts: 1,
-                        remote_id: None,
-                        detail: None,
-                        created_at: now,
-                        updated_at: now,
-                    },
-                );
-                Ok(Claim::Fresh)
-            }
-            Some(e) if e.state.is_settled() => Ok(Claim::Settled(e.clone())),
-            Some(e) => {
-                let was = e.state;
-                let since = e.updated_at;
-                e.state = OutboxState::Pending;
-                e.attempts += 1;
-                e.updated_at = now;
-                Ok(match was {
-                    OutboxState::Failed => Claim::Fresh,
-                    _ => Claim::Unfinished {
-                        attempts: e.attempts,
-                        since,
-                    },
-                })
-            }
+        let Some(e) = state.outbox.get_mut(&item.key) else {
+            state.outbox.insert(
+                item.key.clone(),
+                OutboxEntry {
+                    key: item.key.clone(),
+                    purpose: item.purpose,
+                    author: item.author.clone(),
+                    state: OutboxState::Pending,
+                    attempts: 1,
+                    remote_id: None,
+                    detail: None,
+                    payload: Some(item.payload.clone()),
+                    created_at: now,
+                    updated_at: now,
+                },
+            );
+            return Ok(Claim::Fresh {
+                payload: item.payload.clone(),
+            });
+        };
+        let claim = e.clone().reclaim(&item.payload);
+        if let Some(payload) = claim.payload() {
+            e.state = OutboxState::Pending;
+            e.attempts += 1;
+            e.updated_at = now;
+            e.payload = Some(payload.clone());
         }
+        Ok(claim)
     }
 
     async fn settle(

@@ -88,6 +88,30 @@ impl Purpose {
     }
 }
 
+/// The exact content of a post or reply, fixed by its first claim and sent by every attempt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payload {
+    /// The text, already fitted to the publisher's limit.
+    pub text: String,
+    /// When the item was first claimed: the post's own time on platforms that carry one
+    /// (Bluesky's `createdAt`), the same for every attempt.
+    pub created_at: DateTime<Utc>,
+    /// The lowercase hex SHA-256 of the PNG attached, when there is one, so a retry can tell
+    /// whether the image it would attach is the one the first attempt sent.
+    pub image_sha256: Option<String>,
+}
+
+impl Payload {
+    /// A payload of `text` first claimed at `created_at`, with no image.
+    pub fn text(text: impl Into<String>, created_at: DateTime<Utc>) -> Self {
+        Payload {
+            text: text.into(),
+            created_at,
+            image_sha256: None,
+        }
+    }
+}
+
 /// An item about to be claimed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxItem {
@@ -97,6 +121,9 @@ pub struct OutboxItem {
     pub purpose: Purpose,
     /// The author of the mention replied to (for per-author limits); `None` for posts.
     pub author: Option<String>,
+    /// What this attempt would send. Stored by the first claim; a later claim of the same item
+    /// gets the stored payload back and sends that instead (see [`Claim`]).
+    pub payload: Payload,
 }
 
 /// Where an outbox entry stands.
@@ -153,12 +180,17 @@ pub struct OutboxEntry {
     pub author: Option<String>,
     /// Where it stands.
     pub state: OutboxState,
-    /// How many times it was claimed.
+    /// How many times it was claimed. Every claim is followed by one send (or by settling the
+    /// entry as skipped), so for an unfinished entry this is how many sends reached, or may have
+    /// reached, the publisher; a run that holds an unfinished entry does not claim it.
     pub attempts: u32,
     /// The platform's id of the post, once sent (when the platform said).
     pub remote_id: Option<String>,
     /// Why it failed or was skipped.
     pub detail: Option<String>,
+    /// What is sent, as stored by the first claim; `None` only for entries written before
+    /// payloads were kept (the next claim stores its own).
+    pub payload: Option<Payload>,
     /// When it was first claimed.
     pub created_at: DateTime<Utc>,
     /// When it last changed.
@@ -166,19 +198,63 @@ pub struct OutboxEntry {
 }
 
 /// The answer to a claim.
+///
+/// `Fresh` and `Unfinished` carry the payload to send: the one stored by the item's first claim,
+/// whatever the later claim offered. Only a first claim (or the first claim of an entry written
+/// before payloads were kept) stores the offered payload.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Claim {
-    /// Never sent, or the last attempt provably failed: send it.
-    Fresh,
-    /// An earlier claim was never settled: it may have gone out.
+    /// Never sent, or the last attempt provably failed: send `payload`.
+    Fresh {
+        /// What to send.
+        payload: Payload,
+    },
+    /// An earlier claim was never settled: it may have gone out. Resending is safe only as
+    /// exactly `payload`, and only where the platform deduplicates.
     Unfinished {
         /// Attempts so far, this claim included.
         attempts: u32,
         /// When the unsettled attempt was claimed.
         since: DateTime<Utc>,
+        /// What the earlier attempt sent, and what to send again.
+        payload: Payload,
     },
     /// Already sent or skipped: do nothing.
     Settled(OutboxEntry),
+}
+
+impl Claim {
+    /// The payload to send, unless the entry is settled.
+    pub fn payload(&self) -> Option<&Payload> {
+        match self {
+            Claim::Fresh { payload } | Claim::Unfinished { payload, .. } => Some(payload),
+            Claim::Settled(_) => None,
+        }
+    }
+}
+
+impl OutboxEntry {
+    /// The answer to a new claim of this entry, as it stood before the claim: the one re-claim
+    /// rule every store follows.
+    ///
+    /// Settled stays settled; a proven failure may be sent again (fresh); a pending entry is
+    /// unfinished. Either way the payload is the stored one, or `offered` for an entry written
+    /// before payloads were kept. Unless settled, the store then marks the entry pending, counts
+    /// one more attempt, sets `updated_at` and stores the payload if it had none.
+    pub fn reclaim(self, offered: &Payload) -> Claim {
+        if self.state.is_settled() {
+            return Claim::Settled(self);
+        }
+        let payload = self.payload.unwrap_or_else(|| offered.clone());
+        match self.state {
+            OutboxState::Failed => Claim::Fresh { payload },
+            _ => Claim::Unfinished {
+                attempts: self.attempts + 1,
+                since: self.updated_at,
+                payload,
+            },
+        }
+    }
 }
 
 /// The result of an attempt.

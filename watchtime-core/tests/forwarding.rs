@@ -127,6 +127,7 @@ impl Publisher for Overriding {
 async fn describe<P: Publisher>(publisher: P) -> (String, bool, bool, Delivery, Delivery) {
     let post = Post {
         text: "hello".into(),
+        created_at: watchtime_core::testkit::fixtures::at("2026-11-27T22:00:00Z"),
         idempotency_key: "k1".into(),
         image: None,
     };

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::{AssertSqlSafe, Row};
 use watchtime_core::outbox::{
-    AuthorActivity, Claim, OutboxEntry, OutboxItem, OutboxKey, OutboxState, Purpose, Settlement,
+    AuthorActivity, Claim, OutboxEntry, OutboxItem, OutboxKey, OutboxState, Payload, Purpose,
+    Settlement,
 };
 use watchtime_core::ports::OutboxStore;
 
@@ -17,12 +18,23 @@ use crate::error::{PostgresError, Result};
 use crate::store::PostgresStore;
 
 const ENTRY: &str = "SELECT platform, item, purpose, author, state, attempts, remote_id, detail,
-        created_at, updated_at
+        payload_text, payload_created_at, payload_image_sha256, created_at, updated_at
     FROM outbox WHERE platform = $1 AND item = $2";
 
 fn entry(row: &PgRow) -> Result<OutboxEntry> {
     let purpose: String = row.try_get("purpose")?;
     let state: String = row.try_get("state")?;
+    let text: Option<String> = row.try_get("payload_text")?;
+    let payload = match text {
+        None => None,
+        Some(text) => Some(Payload {
+            text,
+            created_at: row
+                .try_get::<Option<DateTime<Utc>>, _>("payload_created_at")?
+                .ok_or_else(|| PostgresError::Corrupt("outbox payload without a time".into()))?,
+            image_sha256: row.try_get("payload_image_sha256")?,
+        }),
+    };
     Ok(OutboxEntry {
         key: OutboxKey {
             platform: row.try_get("platform")?,
@@ -36,6 +48,7 @@ fn entry(row: &PgRow) -> Result<OutboxEntry> {
         attempts: unsigned(row.try_get("attempts")?, "attempts")?,
         remote_id: row.try_get("remote_id")?,
         detail: row.try_get("detail")?,
+        payload,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -56,14 +69,18 @@ impl PostgresStore {
         // A concurrent claim of a new item waits here for the first one to commit, then finds
         // the row and goes on below.
         let inserted = sqlx::query(
-            "INSERT INTO outbox (platform, item, purpose, author, state, attempts, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, 'pending', 1, $5, $5)
+            "INSERT INTO outbox (platform, item, purpose, author, state, attempts,
+                 payload_text, payload_created_at, payload_image_sha256, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, 'pending', 1, $5, $6, $7, $8, $8)
              ON CONFLICT (platform, item) DO NOTHING",
         )
         .bind(&item.key.platform)
         .bind(&item.key.item)
         .bind(item.purpose.as_str())
         .bind(&item.author)
+        .bind(&item.payload.text)
+        .bind(item.payload.created_at)
+        .bind(&item.payload.image_sha256)
         .bind(now)
         .execute(&mut *tx)
         .await?
@@ -71,34 +88,33 @@ impl PostgresStore {
             > 0;
         if inserted {
             tx.commit().await?;
-            return Ok(Claim::Fresh);
+            return Ok(Claim::Fresh {
+                payload: item.payload.clone(),
+            });
         }
         let row = sqlx::query(AssertSqlSafe(format!("{ENTRY} FOR UPDATE")))
             .bind(&item.key.platform)
             .bind(&item.key.item)
             .fetch_one(&mut *tx)
             .await?;
-        let existing = entry(&row)?;
-        let claim = if existing.state.is_settled() {
-            Claim::Settled(existing)
-        } else {
+        let claim = entry(&row)?.reclaim(&item.payload);
+        if let Some(payload) = claim.payload() {
+            // The stored payload is written back unchanged; only an entry from before payloads
+            // were kept takes the offered one.
             sqlx::query(
-                "UPDATE outbox SET state = 'pending', attempts = attempts + 1, updated_at = $3
+                "UPDATE outbox SET state = 'pending', attempts = attempts + 1, updated_at = $3,
+                     payload_text = $4, payload_created_at = $5, payload_image_sha256 = $6
                  WHERE platform = $1 AND item = $2",
             )
             .bind(&item.key.platform)
             .bind(&item.key.item)
             .bind(now)
+            .bind(&payload.text)
+            .bind(payload.created_at)
+            .bind(&payload.image_sha256)
             .execute(&mut *tx)
             .await?;
-            match existing.state {
-                OutboxState::Failed => Claim::Fresh,
-                _ => Claim::Unfinished {
-                    attempts: existing.attempts + 1,
-                    since: existing.updated_at,
-                },
-            }
-        };
+        }
         tx.commit().await?;
         Ok(claim)
     }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::Duration;
-use watchtime_core::outbox::{Claim, OutboxItem, OutboxKey, Purpose};
+use watchtime_core::outbox::{Claim, OutboxItem, OutboxKey, Payload, Purpose};
 use watchtime_core::ports::{OutboxStore, SnapshotStore, TotalsStore};
 use watchtime_core::testkit::fixtures::{at, slotted, stream};
 use watchtime_core::{Day, Settings};
@@ -15,32 +15,42 @@ const TASKS: usize = 8;
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn exactly_one_concurrent_claim_is_fresh() {
     let store = Arc::new(fresh_store().await);
-    let item = OutboxItem {
+    let now = at("2026-11-27T22:00:00Z");
+    // Each task offers its own text; every claim answers the one text stored first.
+    let item = |task: usize| OutboxItem {
         key: OutboxKey::reply("mastodon", "109"),
         purpose: Purpose::Answer,
         author: Some("alice".into()),
+        payload: Payload::text(format!("@alice reply built by task {task}"), now),
     };
-    let now = at("2026-11-27T22:00:00Z");
     let claims: Vec<_> = (0..TASKS)
-        .map(|_| {
-            let (store, item) = (store.clone(), item.clone());
+        .map(|task| {
+            let (store, item) = (store.clone(), item(task));
             tokio::spawn(async move { store.claim(&item, now).await })
         })
         .collect();
     let mut fresh = 0;
+    let mut payloads = Vec::new();
     for claim in claims {
-        match claim.await.expect("task").expect("claim") {
-            Claim::Fresh => fresh += 1,
+        let claim = claim.await.expect("task").expect("claim");
+        match &claim {
+            Claim::Fresh { .. } => fresh += 1,
             Claim::Unfinished { .. } => {}
             other => panic!("unexpected {other:?}"),
         }
+        payloads.extend(claim.payload().cloned());
     }
     assert_eq!(fresh, 1);
     let entry = store
-        .outbox_entry(&item.key)
+        .outbox_entry(&item(0).key)
         .await
         .expect("entry")
         .expect("exists");
+    let stored = entry.payload.clone().expect("a payload");
+    assert!(
+        payloads.iter().all(|p| *p == stored),
+        "{stored:?} vs {payloads:#?}"
+    );
     assert_eq!(entry.attempts, TASKS as u32);
 }
 

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row};
 use watchtime_core::outbox::{
-    AuthorActivity, Claim, OutboxEntry, OutboxItem, OutboxKey, OutboxState, Purpose, Settlement,
+    AuthorActivity, Claim, OutboxEntry, OutboxItem, OutboxKey, OutboxState, Payload, Purpose,
+    Settlement,
 };
 use watchtime_core::ports::OutboxStore;
 
@@ -13,11 +14,24 @@ use crate::codec::{from_ns, to_ns, unsigned};
 use crate::error::{Result, SqliteError};
 use crate::store::SqliteStore;
 
-const ENTRY_COLUMNS: &str = "SELECT platform, item, purpose, author, state, attempts, remote_id, detail, created_at_ns, updated_at_ns FROM outbox";
+const ENTRY_COLUMNS: &str = "SELECT platform, item, purpose, author, state, attempts, remote_id, detail,
+    payload_text, payload_created_at_ns, payload_image_sha256, created_at_ns, updated_at_ns FROM outbox";
 
 fn entry(row: &SqliteRow) -> Result<OutboxEntry> {
     let purpose: String = row.try_get("purpose")?;
     let state: String = row.try_get("state")?;
+    let text: Option<String> = row.try_get("payload_text")?;
+    let payload = match text {
+        None => None,
+        Some(text) => Some(Payload {
+            text,
+            created_at: from_ns(
+                row.try_get::<Option<i64>, _>("payload_created_at_ns")?
+                    .ok_or_else(|| SqliteError::Corrupt("outbox payload without a time".into()))?,
+            ),
+            image_sha256: row.try_get("payload_image_sha256")?,
+        }),
+    };
     Ok(OutboxEntry {
         key: OutboxKey {
             platform: row.try_get("platform")?,
@@ -31,6 +45,7 @@ fn entry(row: &SqliteRow) -> Result<OutboxEntry> {
         attempts: unsigned(row.try_get("attempts")?, "attempts")?,
         remote_id: row.try_get("remote_id")?,
         detail: row.try_get("detail")?,
+        payload,
         created_at: from_ns(row.try_get("created_at_ns")?),
         updated_at: from_ns(row.try_get("updated_at_ns")?),
     })
@@ -60,36 +75,44 @@ impl SqliteStore {
         let claim = match existing.as_ref().map(entry).transpose()? {
             None => {
                 sqlx::query(
-                    "INSERT INTO outbox (platform, item, purpose, author, state, attempts, created_at_ns, updated_at_ns)
-                     VALUES (?1, ?2, ?3, ?4, 'pending', 1, ?5, ?5)",
+                    "INSERT INTO outbox (platform, item, purpose, author, state, attempts,
+                         payload_text, payload_created_at_ns, payload_image_sha256, created_at_ns, updated_at_ns)
+                     VALUES (?1, ?2, ?3, ?4, 'pending', 1, ?5, ?6, ?7, ?8, ?8)",
                 )
                 .bind(&item.key.platform)
                 .bind(&item.key.item)
                 .bind(item.purpose.as_str())
                 .bind(&item.author)
+                .bind(&item.payload.text)
+                .bind(to_ns(item.payload.created_at))
+                .bind(&item.payload.image_sha256)
                 .bind(to_ns(now))
                 .execute(&mut *tx)
                 .await?;
-                Claim::Fresh
-            }
-            Some(e) if e.state.is_settled() => Claim::Settled(e),
-            Some(e) => {
-                sqlx::query(
-                    "UPDATE outbox SET state = 'pending', attempts = attempts + 1, updated_at_ns = ?3
-                     WHERE platform = ?1 AND item = ?2",
-                )
-                .bind(&item.key.platform)
-                .bind(&item.key.item)
-                .bind(to_ns(now))
-                .execute(&mut *tx)
-                .await?;
-                match e.state {
-                    OutboxState::Failed => Claim::Fresh,
-                    _ => Claim::Unfinished {
-                        attempts: e.attempts + 1,
-                        since: e.updated_at,
-                    },
+                Claim::Fresh {
+                    payload: item.payload.clone(),
                 }
+            }
+            Some(e) => {
+                let claim = e.reclaim(&item.payload);
+                if let Some(payload) = claim.payload() {
+                    // The stored payload is written back unchanged; only an entry from before
+                    // payloads were kept takes the offered one.
+                    sqlx::query(
+                        "UPDATE outbox SET state = 'pending', attempts = attempts + 1, updated_at_ns = ?3,
+                             payload_text = ?4, payload_created_at_ns = ?5, payload_image_sha256 = ?6
+                         WHERE platform = ?1 AND item = ?2",
+                    )
+                    .bind(&item.key.platform)
+                    .bind(&item.key.item)
+                    .bind(to_ns(now))
+                    .bind(&payload.text)
+                    .bind(to_ns(payload.created_at))
+                    .bind(&payload.image_sha256)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                claim
             }
         };
         tx.commit().await?;

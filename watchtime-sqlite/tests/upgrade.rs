@@ -88,3 +88,67 @@ async fn daily_totals_move_into_block_summaries() {
         .collect();
     assert_eq!(games, [("Chess".to_owned(), 1_600), ("Go".to_owned(), 700)]);
 }
+
+/// An outbox entry left pending before payloads were kept takes the payload of its next claim,
+/// and keeps it from then on.
+#[tokio::test]
+async fn a_pending_entry_from_before_payloads_takes_the_next_one() {
+    use watchtime_core::outbox::{Claim, OutboxItem, OutboxKey, Payload, Purpose};
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    let t0 = watchtime_core::testkit::fixtures::at("2026-11-27T22:00:00Z");
+    {
+        let pool = SqlitePoolOptions::new()
+            .connect(&format!("{url}?mode=rwc"))
+            .await
+            .expect("open");
+        MIGRATOR
+            .run_to(2, &pool)
+            .await
+            .expect("the schema before payloads");
+        sqlx::query(
+            "INSERT INTO outbox (platform, item, purpose, author, state, attempts, created_at_ns, updated_at_ns)
+             VALUES ('mastodon', 'post/2026-11-26/top-games', 'post', NULL, 'pending', 1, ?1, ?1)",
+        )
+        .bind(t0.timestamp_nanos_opt().expect("in range"))
+        .execute(&pool)
+        .await
+        .expect("insert");
+        pool.close().await;
+    }
+    let store = SqliteStore::connect(&url)
+        .await
+        .expect("upgrade on connect");
+    let key = OutboxKey {
+        platform: "mastodon".into(),
+        item: "post/2026-11-26/top-games".into(),
+    };
+    let old = store
+        .outbox_entry(&key)
+        .await
+        .expect("entry")
+        .expect("kept");
+    assert_eq!((old.payload, old.attempts), (None, 1));
+    let t1 = t0 + watchtime_core::chrono::Duration::minutes(5);
+    let offered = Payload::text("Most watched games", t1);
+    let item = |payload: Payload| OutboxItem {
+        key: key.clone(),
+        purpose: Purpose::Post,
+        author: None,
+        payload,
+    };
+    assert_eq!(
+        store
+            .claim(&item(offered.clone()), t1)
+            .await
+            .expect("claim"),
+        Claim::Unfinished {
+            attempts: 2,
+            since: t0,
+            payload: offered.clone(),
+        }
+    );
+    let later = Payload::text("Most watched games, rebuilt", t1);
+    let again = store.claim(&item(later), t1).await.expect("claim");
+    assert_eq!(again.payload(), Some(&offered), "stored from then on");
+}

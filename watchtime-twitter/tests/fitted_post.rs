@@ -89,6 +89,7 @@ async fn fitted_post_at_the_limit_is_sent_as_built() {
     let x = XFake::start().await;
     let post = Post {
         text: text.clone(),
+        created_at: "2026-11-27T22:00:00Z".parse().expect("a time"),
         idempotency_key: "watchtime:twitter:post/2026-11-26/top-games".into(),
         image: None,
     };

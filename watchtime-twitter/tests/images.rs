@@ -20,6 +20,7 @@ fn png(n: usize) -> Vec<u8> {
 fn post_with(alt: &str) -> Post {
     Post {
         text: "Most watched games".into(),
+        created_at: "2026-11-27T22:00:00Z".parse().unwrap(),
         idempotency_key: "watchtime:twitter:post/2026-11-26/top-games".into(),
         image: Some(Image {
             png: png(3000),

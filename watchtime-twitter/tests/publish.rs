@@ -16,6 +16,7 @@ use watchtime_twitter::fake::{FakeMention, Route, StoredTweet, XFake, oauth1_per
 fn post(text: &str) -> Post {
     Post {
         text: text.into(),
+        created_at: "2026-11-27T22:00:00Z".parse().expect("a time"),
         idempotency_key: "watchtime:twitter:post/2026-11-26/top-games".into(),
         image: None,
     }

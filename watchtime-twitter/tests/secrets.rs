@@ -31,6 +31,7 @@ async fn trace_logs_of_a_post_and_a_mentions_read_hold_no_secret() {
     let client = x.client();
     let post = Post {
         text: "Most watched games".into(),
+        created_at: "2026-11-27T22:00:00Z".parse().expect("a time"),
         idempotency_key: "k".into(),
         image: None,
     };

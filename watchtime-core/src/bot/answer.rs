@@ -6,7 +6,9 @@ use crate::bot::ask::answer_text;
 use crate::bot::post::{PostOutcome, settle_delivery};
 use crate::error::{Error, Result};
 use crate::message::{Answer, reply_text};
-use crate::outbox::{Claim, OutboxEntry, OutboxItem, OutboxKey, OutboxState, Purpose, Settlement};
+use crate::outbox::{
+    Claim, OutboxEntry, OutboxItem, OutboxKey, OutboxState, Payload, Purpose, Settlement,
+};
 use crate::ports::{Mention, MentionSource, Post, Publisher, Store};
 use crate::settings::Settings;
 
@@ -101,15 +103,27 @@ where
         round.skipped += 1;
         return Ok(());
     }
-    let planned = plan_reply(store, settings, mention, publisher, now).await?;
-    let purpose = match planned.answer {
-        Answer::HowTo => Purpose::HowTo,
-        _ => Purpose::Answer,
+    // A reply an earlier attempt stored goes out as it was, whatever the data says now; a fresh
+    // one is planned from the data of this moment.
+    let (purpose, offered) = match existing
+        .as_ref()
+        .and_then(|e| Some((e.purpose, e.payload.clone()?)))
+    {
+        Some(stored) => stored,
+        None => {
+            let planned = plan_reply(store, settings, mention, publisher, now).await?;
+            let purpose = match planned.answer {
+                Answer::HowTo => Purpose::HowTo,
+                _ => Purpose::Answer,
+            };
+            (purpose, Payload::text(planned.text, now))
+        }
     };
     let item = OutboxItem {
         key: key.clone(),
         purpose,
         author: Some(mention.author_id.clone()),
+        payload: offered,
     };
     let max_age = Duration::hours(i64::from(settings.max_mention_age_hours));
     let skip = if mention.author_id == own_id {
@@ -131,7 +145,7 @@ where
         )
         .await?
     };
-    match store.claim(&item, now).await? {
+    let payload = match store.claim(&item, now).await? {
         Claim::Settled(_) => {
             round.skipped += 1;
             return Ok(());
@@ -150,8 +164,8 @@ where
             round.skipped += 1;
             return Ok(());
         }
-        Claim::Fresh | Claim::Unfinished { .. } => {}
-    }
+        Claim::Fresh { payload } | Claim::Unfinished { payload, .. } => payload,
+    };
     if let Some(reason) = skip {
         store
             .settle(&key, &Settlement::Skipped { reason }, now)
@@ -159,11 +173,7 @@ where
         round.skipped += 1;
         return Ok(());
     }
-    let post = Post {
-        text: planned.text,
-        idempotency_key: key.idempotency_key(),
-        image: None,
-    };
+    let post = Post::of(payload, &key);
     let result = publisher.reply(mention, &post).await;
     match settle_delivery(store, &key, result, now).await {
         Ok(PostOutcome::Sent(_) | PostOutcome::AlreadySent) => match purpose {

@@ -7,7 +7,7 @@ use crate::draw::draw_game;
 use crate::error::{Error, ErrorChain, Result};
 use crate::ids::GameId;
 use crate::message::{DayRankings, PostKind, Spotlight, daily_post};
-use crate::outbox::{Claim, OutboxItem, OutboxKey, OutboxState, Purpose, Settlement};
+use crate::outbox::{Claim, OutboxItem, OutboxKey, OutboxState, Payload, Purpose, Settlement};
 use crate::ports::{Delivery, Image, Post, PostImages, PublishError, Publisher, Store};
 use crate::ranking::{RankingQuery, Subject};
 use crate::settings::Settings;
@@ -157,21 +157,29 @@ where
     let mut outcomes = Vec::new();
     for kind in PostKind::ALL {
         let key = OutboxKey::post(publisher.platform(), day, kind);
-        let outcome = match daily_post(kind, &rankings, &limit) {
+        // What goes out is what the first attempt stored, whatever the data says now; the text
+        // and chart built here are only offered to a first claim.
+        let text = daily_post(kind, &rankings, &limit);
+        let image = match (images, &text) {
+            (Some(images), Some(_)) => images
+                .daily_image(kind, &rankings, publisher.alt_text_limit())
+                .await
+                .map_err(|e| format!("the chart could not be drawn: {}", ErrorChain(&e))),
+            _ => Ok(None),
+        };
+        let offered = match text {
+            Some(text) => Some(Payload {
+                image_sha256: image.as_ref().ok().and_then(|i| i.as_ref()).map(Image::sha256),
+                ..Payload::text(text, now)
+            }),
+            None => store.outbox_entry(&key).await?.and_then(|e| e.payload),
+        };
+        let outcome = match offered {
             None => {
                 settle_nothing(store, &key, now).await?;
                 PostOutcome::NothingToSay
             }
-            Some(text) => {
-                let image = match images {
-                    Some(images) => images
-                        .daily_image(kind, &rankings, publisher.alt_text_limit())
-                        .await
-                        .map_err(|e| format!("the chart could not be drawn: {}", ErrorChain(&e))),
-                    None => Ok(None),
-                };
-                send_once(store, publisher, &key, text, image, now).await?
-            }
+            Some(payload) => send_once(store, publisher, &key, payload, image, now).await?,
         };
         outcomes.push((kind, outcome));
     }
@@ -215,6 +223,7 @@ async fn settle_nothing<S: Store + ?Sized>(
         key: key.clone(),
         purpose: Purpose::Post,
         author: None,
+        payload: Payload::text("", now),
     };
     if let Claim::Settled(_) = store.claim(&item, now).await? {
         return Ok(());
@@ -235,7 +244,7 @@ async fn send_once<S, P>(
     store: &S,
     publisher: &P,
     key: &OutboxKey,
-    text: String,
+    offered: Payload,
     image: std::result::Result<Option<Image>, String>,
     now: DateTime<Utc>,
 ) -> Result<PostOutcome>
@@ -247,18 +256,35 @@ where
         key: key.clone(),
         purpose: Purpose::Post,
         author: None,
+        payload: offered,
     };
-    if let Some(stop) = claim_post(store, publisher, &item, now).await? {
-        return Ok(stop);
-    }
+    let payload = match claim_post(store, publisher, &item, now).await? {
+        Ok(payload) => payload,
+        Err(stop) => return Ok(stop),
+    };
     let (image, mut dropped) = match image {
         Ok(image) => (image, None),
         Err(reason) => (None, Some(reason)),
     };
+    // The image goes only with the payload it was claimed with: a retry whose rebuilt chart is
+    // not the first attempt's (the day was closed again) sends the stored text without it.
+    let image = match (image, &payload.image_sha256) {
+        (Some(image), Some(first)) if image.sha256() == *first => Some(image),
+        (Some(_), Some(_)) => {
+            dropped = Some(
+                "the chart changed since the first attempt, whose text is sent as it was".into(),
+            );
+            None
+        }
+        (Some(_), None) => {
+            dropped = Some("the first attempt went without an image, so this one does".into());
+            None
+        }
+        (None, _) => None,
+    };
     let mut post = Post {
-        text,
-        idempotency_key: key.idempotency_key(),
         image,
+        ..Post::of(payload, key)
     };
     let mut result = publisher.post(&post).await;
     if post.image.is_some()
@@ -271,7 +297,7 @@ where
             reason: reason.clone(),
         };
         store.settle(key, &failed, now).await?;
-        if let Some(stop) = claim_post(store, publisher, &item, now).await? {
+        if let Err(stop) = claim_post(store, publisher, &item, now).await? {
             return Ok(stop);
         }
         post.image = None;
@@ -286,23 +312,24 @@ where
     )
 }
 
-/// Claims a post; `Some` outcome when it must not be sent now (sent already, or held).
+/// Claims a post: the payload to send, or the outcome when it must not be sent now (sent
+/// already, or held).
 async fn claim_post<S, P>(
     store: &S,
     publisher: &P,
     item: &OutboxItem,
     now: DateTime<Utc>,
-) -> Result<Option<PostOutcome>>
+) -> Result<std::result::Result<Payload, PostOutcome>>
 where
     S: Store + ?Sized,
     P: Publisher + ?Sized,
 {
     Ok(match store.claim(item, now).await? {
-        Claim::Settled(_) => Some(PostOutcome::AlreadySent),
-        Claim::Unfinished { attempts, since } if !publisher.redelivery().may_resend(since, now) => {
-            Some(PostOutcome::Held { attempts })
-        }
-        Claim::Fresh | Claim::Unfinished { .. } => None,
+        Claim::Settled(_) => Err(PostOutcome::AlreadySent),
+        Claim::Unfinished {
+            attempts, since, ..
+        } if !publisher.redelivery().may_resend(since, now) => Err(PostOutcome::Held { attempts }),
+        Claim::Fresh { payload } | Claim::Unfinished { payload, .. } => Ok(payload),
     })
 }
 

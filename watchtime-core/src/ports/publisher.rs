@@ -10,6 +10,7 @@ use async_trait::async_trait;
 
 use crate::error::Error;
 use crate::message::TextLimit;
+use crate::outbox::{OutboxKey, Payload};
 use crate::ports::mentions::Mention;
 
 /// The alt-text limit of a publisher that does not declare its own: X's and Bluesky's, the
@@ -25,6 +26,18 @@ pub struct Image {
     pub alt: String,
 }
 
+impl Image {
+    /// The lowercase hex SHA-256 of the PNG, which the outbox keeps with a post's first claim
+    /// ([`crate::outbox::Payload::image_sha256`]) so a retry attaches only the same image.
+    pub fn sha256(&self) -> String {
+        use sha2::Digest;
+        sha2::Sha256::digest(&self.png)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
 impl Debug for Image {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Image({} bytes, alt {:?})", self.png.len(), self.alt)
@@ -34,13 +47,30 @@ impl Debug for Image {
 /// A post or reply to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Post {
-    /// The text, already fitted to the publisher's [`Publisher::text_limit`].
+    /// The text, already fitted to the publisher's [`Publisher::text_limit`]. A retry carries
+    /// exactly the text of the first attempt (the outbox keeps it).
     pub text: String,
+    /// When the post was first attempted: the same for every attempt of the same item, for
+    /// platforms whose record carries its own time (Bluesky's `createdAt`).
+    pub created_at: DateTime<Utc>,
     /// The same for every attempt of the same item; platforms that support idempotency keys
     /// receive it so a retry cannot post twice.
     pub idempotency_key: String,
     /// An optional image, sent only by publishers that take images.
     pub image: Option<Image>,
+}
+
+impl Post {
+    /// The post an outbox item sends: its stored payload, under the item's idempotency key, with
+    /// no image.
+    pub fn of(payload: Payload, key: &OutboxKey) -> Self {
+        Post {
+            text: payload.text,
+            created_at: payload.created_at,
+            idempotency_key: key.idempotency_key(),
+            image: None,
+        }
+    }
 }
 
 /// What the platform did with a post.

@@ -90,7 +90,13 @@ pub trait OutboxStore: Send + Sync + Debug {
     /// Returns [`Claim::Fresh`] the first time (the entry is now pending), [`Claim::Settled`] if
     /// the item was already sent or skipped (do nothing), or [`Claim::Unfinished`] if an earlier
     /// attempt was claimed but never settled (it may or may not have gone out). Claiming an
-    /// unfinished entry counts one more attempt.
+    /// unfinished or failed entry counts one more attempt; the answer follows
+    /// [`OutboxEntry::reclaim`].
+    ///
+    /// The first claim stores `item.payload` exactly (text, time and image hash, any Unicode);
+    /// every later claim answers that stored payload and never replaces it, whatever it offers.
+    /// Only an entry stored without a payload (written before payloads were kept) takes the one
+    /// offered.
     async fn claim(&self, item: &OutboxItem, now: DateTime<Utc>) -> Result<Claim>;
 
     /// Records the result of an attempt. Settling a settled entry changes nothing.

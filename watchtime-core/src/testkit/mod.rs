@@ -39,6 +39,7 @@ macro_rules! store_conformance_tests {
             preview_does_not_store,
             pruning_keeps_totals,
             outbox_claims_and_settles,
+            outbox_keeps_the_first_payload,
             author_activity_counts_recent_replies,
             mention_cursors_per_platform,
             hostile_names_round_trip,

@@ -32,7 +32,12 @@
 //! use watchtime_core::ports::{Post, Publisher};
 //! use watchtime_twitter::fake::{Route, XFake};
 //! let x = XFake::start().await.rate_limited_once(Route::Tweets, 1);
-//! let post = Post { text: "hello".into(), idempotency_key: "k".into(), image: None };
+//! let post = Post {
+//!     text: "hello".into(),
+//!     created_at: watchtime_core::chrono::Utc::now(),
+//!     idempotency_key: "k".into(),
+//!     image: None,
+//! };
 //! x.client().post(&post).await.unwrap();
 //! assert_eq!(x.count(Route::Tweets).await, 2);
 //! assert_eq!(x.posts().len(), 1);

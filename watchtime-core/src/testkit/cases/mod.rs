@@ -8,7 +8,6 @@ use chrono::Duration;
 use super::fixtures::{at, slotted, stream};
 use crate::ids::{GameId, Kind, StreamerId};
 use crate::lookup::NameLookup;
-use crate::outbox::{Claim, OutboxItem, OutboxKey, OutboxState, Purpose, Settlement};
 use crate::ports::Store;
 use crate::ranking::{RankingQuery, Subject, rank};
 use crate::settings::Settings;
@@ -16,6 +15,10 @@ use crate::snapshot::{Completeness, Snapshot};
 use crate::text::name_key;
 use crate::time::{Day, DayRange, Slot};
 use crate::totals::{NamedTotal, rollup};
+
+mod outbox;
+
+pub use outbox::*;
 
 fn day(s: &str) -> Day {
     match s.parse() {
@@ -556,212 +559,6 @@ pub async fn pruning_keeps_totals<S: Store + ?Sized>(store: &S) {
     assert_eq!(store.day_totals(old).await.expect("totals"), kept);
     close(store, new).await;
     assert_eq!(store.day_totals(new).await.expect("totals").len(), 1);
-}
-
-/// The outbox: claim, settle, retry after a proven failure, unfinished after a crash.
-pub async fn outbox_claims_and_settles<S: Store + ?Sized>(store: &S) {
-    let t0 = at("2026-11-27T22:00:00Z");
-    let key = OutboxKey::post(
-        "mastodon",
-        day("2026-11-26"),
-        crate::message::PostKind::TopGames,
-    );
-    let item = OutboxItem {
-        key: key.clone(),
-        purpose: Purpose::Post,
-        author: None,
-    };
-    assert_eq!(store.outbox_entry(&key).await.expect("entry"), None);
-    assert_eq!(store.claim(&item, t0).await.expect("claim"), Claim::Fresh);
-    // Claimed but never settled (the process died): the next claim says so.
-    let t1 = t0 + Duration::minutes(3);
-    assert_eq!(
-        store.claim(&item, t1).await.expect("claim"),
-        Claim::Unfinished {
-            attempts: 2,
-            since: t0
-        }
-    );
-    // A proven failure makes the next claim fresh again.
-    store
-        .settle(
-            &key,
-            &Settlement::Failed {
-                reason: "HTTP 429".into(),
-            },
-            t1,
-        )
-        .await
-        .expect("settle");
-    let failed = store
-        .outbox_entry(&key)
-        .await
-        .expect("entry")
-        .expect("exists");
-    assert_eq!(
-        (failed.state, failed.detail.as_deref()),
-        (OutboxState::Failed, Some("HTTP 429"))
-    );
-    assert_eq!(store.claim(&item, t1).await.expect("claim"), Claim::Fresh);
-    store
-        .settle(
-            &key,
-            &Settlement::Sent {
-                remote_id: Some("1099".into()),
-            },
-            t1,
-        )
-        .await
-        .expect("settle");
-    match store.claim(&item, t1).await.expect("claim") {
-        Claim::Settled(e) => {
-            assert_eq!(
-                (e.state, e.remote_id.as_deref(), e.attempts),
-                (OutboxState::Sent, Some("1099"), 3)
-            );
-            assert_eq!((e.created_at, e.updated_at), (t0, t1));
-        }
-        other => panic!("expected settled, got {other:?}"),
-    }
-    // Settling a settled entry changes nothing.
-    store
-        .settle(
-            &key,
-            &Settlement::Failed {
-                reason: "late".into(),
-            },
-            t1,
-        )
-        .await
-        .expect("settle");
-    assert_eq!(
-        store
-            .outbox_entry(&key)
-            .await
-            .expect("entry")
-            .expect("exists")
-            .state,
-        OutboxState::Sent
-    );
-    // Other platforms and items are separate.
-    let other = OutboxItem {
-        key: OutboxKey::post(
-            "twitter",
-            day("2026-11-26"),
-            crate::message::PostKind::TopGames,
-        ),
-        ..item.clone()
-    };
-    assert_eq!(store.claim(&other, t1).await.expect("claim"), Claim::Fresh);
-    assert!(
-        store
-            .settle(
-                &OutboxKey::reply("x", "nope"),
-                &Settlement::Sent { remote_id: None },
-                t1
-            )
-            .await
-            .is_err()
-    );
-}
-
-/// Per-author activity counts pending and sent replies since a time, per platform.
-pub async fn author_activity_counts_recent_replies<S: Store + ?Sized>(store: &S) {
-    let t0 = at("2026-11-27T22:00:00Z");
-    let reply = |id: &str, purpose, author: &str| OutboxItem {
-        key: OutboxKey::reply("mastodon", id),
-        purpose,
-        author: Some(author.into()),
-    };
-    let items = [
-        (
-            reply("1", Purpose::Answer, "alice"),
-            0,
-            Some(Settlement::Sent {
-                remote_id: Some("r1".into()),
-            }),
-        ),
-        (reply("2", Purpose::Answer, "alice"), 30, None),
-        (
-            reply("3", Purpose::HowTo, "alice"),
-            40,
-            Some(Settlement::Sent { remote_id: None }),
-        ),
-        (
-            reply("4", Purpose::Answer, "alice"),
-            50,
-            Some(Settlement::Skipped {
-                reason: "limit".into(),
-            }),
-        ),
-        (
-            reply("5", Purpose::Answer, "alice"),
-            55,
-            Some(Settlement::Failed {
-                reason: "500".into(),
-            }),
-        ),
-        (
-            reply("6", Purpose::Answer, "bob"),
-            55,
-            Some(Settlement::Sent { remote_id: None }),
-        ),
-    ];
-    for (item, minutes, settlement) in &items {
-        let t = t0 + Duration::minutes(*minutes);
-        assert_eq!(store.claim(item, t).await.expect("claim"), Claim::Fresh);
-        if let Some(s) = settlement {
-            store.settle(&item.key, s, t).await.expect("settle");
-        }
-    }
-    let activity = store
-        .author_activity("mastodon", "alice", t0)
-        .await
-        .expect("activity");
-    assert_eq!((activity.answers, activity.how_tos), (2, 1));
-    let later = store
-        .author_activity("mastodon", "alice", t0 + Duration::minutes(35))
-        .await
-        .expect("activity");
-    assert_eq!((later.answers, later.how_tos), (0, 1));
-    let elsewhere = store
-        .author_activity("twitter", "alice", t0)
-        .await
-        .expect("activity");
-    assert_eq!((elsewhere.answers, elsewhere.how_tos), (0, 0));
-}
-
-/// Mention cursors are stored per platform and overwritten.
-pub async fn mention_cursors_per_platform<S: Store + ?Sized>(store: &S) {
-    assert_eq!(store.mention_cursor("twitter").await.expect("cursor"), None);
-    store
-        .set_mention_cursor("twitter", "100")
-        .await
-        .expect("set");
-    store
-        .set_mention_cursor("mastodon", "abc")
-        .await
-        .expect("set");
-    store
-        .set_mention_cursor("twitter", "200")
-        .await
-        .expect("set");
-    assert_eq!(
-        store
-            .mention_cursor("twitter")
-            .await
-            .expect("cursor")
-            .as_deref(),
-        Some("200")
-    );
-    assert_eq!(
-        store
-            .mention_cursor("mastodon")
-            .await
-            .expect("cursor")
-            .as_deref(),
-        Some("abc")
-    );
 }
 
 /// Hostile and unusual names round-trip exactly (control characters are removed at ingest).

@@ -17,6 +17,8 @@ use crate::settings::Settings;
 use crate::testkit::fixtures::{at, slotted, stream};
 use crate::time::Day;
 
+mod resend;
+
 mock! {
     #[derive(Debug)]
     pub Pub {}
@@ -523,6 +525,7 @@ async fn a_crash_between_send_and_record_never_doubles_a_reply() {
         key: key.clone(),
         purpose: crate::outbox::Purpose::Answer,
         author: Some("a".into()),
+        payload: crate::outbox::Payload::text("@a Chess: top streamers", now()),
     };
     store.claim(&item, now()).await.unwrap();
     let src = source(vec![mention(1, "a", "@bot Chess")]);
@@ -547,6 +550,7 @@ async fn a_retried_how_to_is_not_counted_against_its_own_author() {
         key: OutboxKey::reply("mock", "1"),
         purpose: crate::outbox::Purpose::HowTo,
         author: Some("amy".into()),
+        payload: crate::outbox::Payload::text("@amy how to ask", now() - Duration::minutes(5)),
     };
     store
         .claim(&item, now() - Duration::minutes(5))
