@@ -46,6 +46,8 @@ async fn closed_day() -> MemoryStore {
 #[derive(Debug, Default)]
 struct Charts {
     fail: bool,
+    /// Added to every PNG: a different value draws different bytes (a day closed again).
+    version: Mutex<u32>,
     drawn: AtomicUsize,
     alt_limits: Mutex<Vec<usize>>,
 }
@@ -64,7 +66,8 @@ impl PostImages for Charts {
             return Err(Error::invalid("no fonts"));
         }
         Ok(Some(Image {
-            png: format!("png {kind} {}", rankings.day).into_bytes(),
+            png: format!("png {kind} {} v{}", rankings.day, self.version.lock().unwrap())
+                .into_bytes(),
             alt: format!("alt of {kind}"),
         }))
     }
@@ -75,6 +78,8 @@ impl PostImages for Charts {
 struct Recording {
     images: bool,
     refuse_image: Vec<&'static str>,
+    /// Posts whose next send times out after reaching the platform (nothing recorded here).
+    unknown_once: Mutex<Vec<&'static str>>,
     sent: Mutex<Vec<Post>>,
 }
 
@@ -87,7 +92,9 @@ impl Publisher for Recording {
         TextLimit::X
     }
     fn redelivery(&self) -> Redelivery {
-        Redelivery::Duplicates
+        Redelivery::Deduplicated {
+            within: std::time::Duration::from_secs(3600),
+        }
     }
     fn takes_images(&self) -> bool {
         self.images
@@ -103,6 +110,14 @@ impl Publisher for Recording {
                 .any(|k| post.idempotency_key.ends_with(k))
         {
             return Err(PublishError::ImageRejected(Error::invalid("413 too large")));
+        }
+        let mut unknown = self.unknown_once.lock().unwrap();
+        if let Some(i) = unknown
+            .iter()
+            .position(|k| post.idempotency_key.ends_with(k))
+        {
+            unknown.remove(i);
+            return Err(PublishError::Unknown(Error::unavailable("rec", "timed out")));
         }
         let mut sent = self.sent.lock().unwrap();
         sent.push(post.clone());
@@ -162,12 +177,12 @@ async fn each_post_carries_its_chart_with_alt_text_for_the_platform() {
     assert_eq!(
         images,
         [
-            ("png top-games 2026-11-26".into(), "alt of top-games".into()),
+            ("png top-games 2026-11-26 v0".into(), "alt of top-games".into()),
             (
-                "png top-streamers 2026-11-26".into(),
+                "png top-streamers 2026-11-26 v0".into(),
                 "alt of top-streamers".into()
             ),
-            ("png spotlight 2026-11-26".into(), "alt of spotlight".into()),
+            ("png spotlight 2026-11-26 v0".into(), "alt of spotlight".into()),
         ]
     );
     assert_eq!(*charts.alt_limits.lock().unwrap(), [1234, 1234, 1234]);
@@ -277,4 +292,48 @@ async fn publish_day_alone_sends_text_only() {
             .iter()
             .all(|p| p.image.is_none())
     );
+}
+
+#[tokio::test]
+async fn a_retry_attaches_only_the_image_the_first_attempt_claimed() {
+    for (changed, attached) in [(false, true), (true, false)] {
+        let store = closed_day().await;
+        let publisher = Recording {
+            images: true,
+            unknown_once: Mutex::new(vec!["top-games"]),
+            ..Recording::default()
+        };
+        let charts = Charts::default();
+        let first = publish(&store, &publisher, &charts).await;
+        assert!(matches!(first[0].1, PostOutcome::Uncertain(_)), "{first:?}");
+        let key = OutboxKey::post("rec", day(), PostKind::TopGames);
+        let stored = store.outbox_entry(&key).await.unwrap().unwrap().payload.unwrap();
+        let first_png = Image {
+            png: b"png top-games 2026-11-26 v0".to_vec(),
+            alt: String::new(),
+        };
+        assert_eq!(stored.image_sha256, Some(first_png.sha256()));
+        if changed {
+            *charts.version.lock().unwrap() = 1;
+        }
+
+        let retry = publish(&store, &publisher, &charts).await;
+
+        let sent = publisher.sent.lock().unwrap();
+        let games: Vec<&Post> = sent
+            .iter()
+            .filter(|p| p.idempotency_key.ends_with("top-games"))
+            .collect();
+        assert_eq!(games.len(), 1);
+        assert_eq!(games[0].text, stored.text, "the first attempt's text");
+        assert_eq!(games[0].image.is_some(), attached, "changed: {changed}");
+        if changed {
+            let PostOutcome::SentWithoutImage { reason, .. } = &retry[0].1 else {
+                panic!("{retry:?}");
+            };
+            assert!(reason.contains("chart changed"), "{reason}");
+        } else {
+            assert!(matches!(retry[0].1, PostOutcome::Sent(_)), "{retry:?}");
+        }
+    }
 }

@@ -198,3 +198,21 @@ pub trait Publisher: Send + Sync + Debug {
 
 /// A shared, type-erased publisher.
 pub type DynPublisher = Arc<dyn Publisher>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_images_hash_is_its_pngs_sha256_in_hex() {
+        let image = Image {
+            png: b"abc".to_vec(),
+            alt: "x".into(),
+        };
+        // FIPS 180-2, appendix B.1.
+        assert_eq!(
+            image.sha256(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
