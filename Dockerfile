@@ -1,5 +1,7 @@
-# watchtime: a two-stage build. The runtime image holds one static-ish binary, CA certificates
-# and a non-root user; time-zone data is compiled into the binary.
+# watchtime: a two-stage build. The runtime image holds one static-ish binary, CA certificates,
+# the Noto CJK and colour emoji fonts (the chart images draw CJK and emoji names with them; the
+# Latin, Arabic and Hebrew fonts are compiled into the binary) and a non-root user; time-zone
+# data is compiled into the binary.
 
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
@@ -12,6 +14,7 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
 FROM debian:bookworm-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates \
+        fonts-noto-cjk fonts-noto-color-emoji \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /var/lib/watchtime --create-home watchtime
 COPY --from=build /usr/local/bin/watchtime /usr/local/bin/watchtime

@@ -102,6 +102,22 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "WATCHTIME_PUBLISHER", value_name = "LIST")]
     pub publisher: Option<String>,
 
+    /// Attach a chart (PNG, with alt text) to each daily post on the platforms that take
+    /// images: `true` or `false` [default: true].
+    #[arg(
+        long,
+        global = true,
+        env = "WATCHTIME_IMAGES",
+        value_name = "BOOL",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub images: Option<bool>,
+
+    /// The bot's name on every chart image, e.g. `@watchtime@example.social` [default:
+    /// watchtime].
+    #[arg(long, global = true, env = "WATCHTIME_BRAND", value_name = "NAME")]
+    pub brand: Option<String>,
+
     /// Log format [default: human].
     #[arg(long, global = true, env = "WATCHTIME_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
@@ -175,6 +191,8 @@ pub enum Command {
     Ask(AskArgs),
     /// Rankings for a day or a range, as a table or JSON.
     Report(ReportArgs),
+    /// Draw a day's chart (a daily post's image) to a PNG or SVG file.
+    Chart(ChartArgs),
     /// The daemon: collect every slot, close days, post daily, answer mentions, until SIGTERM.
     Run(RunArgs),
     /// Take one snapshot of live Twitch streams now and store it.
@@ -270,10 +288,42 @@ pub struct PostArgs {
     /// Print the posts as each publisher would get them; send and record nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// With --dry-run, write the images the posts would carry into this folder.
+    #[arg(
+        long,
+        requires = "dry_run",
+        default_value = "watchtime-dry-run",
+        value_name = "DIR"
+    )]
+    pub image_dir: PathBuf,
     /// Send posts that are held (an attempt may have gone out on a platform without idempotency,
     /// e.g. Discord) after you have checked the platform and seen they are missing.
     #[arg(long, conflicts_with = "dry_run")]
     pub release_held: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// The day (YYYY-MM-DD); default: yesterday.
+    pub day: Option<String>,
+    /// What to chart: the top games, the top streamers, or the spotlight (the day's drawn game
+    /// and its top streamers, as in the posts).
+    #[arg(long, value_enum, default_value_t = Subject::Games)]
+    pub subject: Subject,
+    /// The file to write: `.png` (1200×675, as posted) or `.svg`.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+/// What a chart shows: one of the daily posts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Subject {
+    /// The day's top games.
+    Games,
+    /// The day's top streamers.
+    Streamers,
+    /// The top streamers of the day's drawn game.
+    Spotlight,
 }
 
 #[derive(Debug, Args)]

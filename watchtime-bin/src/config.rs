@@ -11,6 +11,9 @@ use watchtime_core::{DayCalendar, Settings, SlotLength};
 
 use crate::cli::{GlobalArgs, LogFormat};
 
+/// The bot's name on charts unless `WATCHTIME_BRAND` says otherwise.
+pub const DEFAULT_BRAND: &str = "watchtime";
+
 /// The default store: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://watchtime.db";
 
@@ -31,6 +34,8 @@ struct FileConfig {
     replies_per_author: Option<u32>,
     max_mention_age_hours: Option<u32>,
     log_format: Option<LogFormat>,
+    images: Option<bool>,
+    brand: Option<String>,
     twitch_api_url: Option<String>,
     twitch_auth_url: Option<String>,
     twitter_api_url: Option<String>,
@@ -127,6 +132,10 @@ pub struct Config {
     pub publishers: Vec<PublisherKind>,
     /// Log format.
     pub log_format: LogFormat,
+    /// Whether daily posts carry their chart.
+    pub images: bool,
+    /// The bot's name on the charts.
+    pub brand: String,
     /// A pretend "now" (hidden `--now`), for replays and tests.
     pub now: Option<DateTime<Utc>>,
     /// API roots.
@@ -228,6 +237,13 @@ impl Config {
                 .log_format
                 .or(file.log_format)
                 .unwrap_or(LogFormat::Human),
+            images: args.images.or(file.images).unwrap_or(true),
+            brand: args
+                .brand
+                .clone()
+                .or(file.brand)
+                .filter(|b| !b.trim().is_empty())
+                .unwrap_or_else(|| DEFAULT_BRAND.to_owned()),
             now,
             api: ApiRoots {
                 twitch_api: args.twitch_api_url.clone().or(file.twitch_api_url),
@@ -294,6 +310,24 @@ mod tests {
         assert!(err.contains("not valid") && err.contains("tpo"), "{err}");
         std::fs::write(&path, "zone = [").unwrap();
         assert!(Config::resolve(&args).is_err());
+
+        std::fs::write(&path, "images = false\nbrand = \"@bot@example.social\"\n").unwrap();
+        let file_only = GlobalArgs {
+            config: Some(path.clone()),
+            ..GlobalArgs::default()
+        };
+        let c = Config::resolve(&file_only).unwrap();
+        assert!(!c.images, "the file turns images off");
+        assert_eq!(c.brand, "@bot@example.social");
+        let c = Config::resolve(&GlobalArgs {
+            images: Some(true),
+            ..file_only
+        })
+        .unwrap();
+        assert!(c.images, "WATCHTIME_IMAGES / --images beats the file");
+        let c = Config::resolve(&GlobalArgs::default()).unwrap();
+        assert!(c.images, "images are on by default");
+        assert_eq!(c.brand, DEFAULT_BRAND);
 
         let bad = GlobalArgs {
             slot_minutes: Some(7),

@@ -1,7 +1,7 @@
 //! The `watchtime` binary as a library, so its commands can be tested in-process.
 //!
 //! `main.rs` only calls [`main`]; each command lives in `commands/`, the simulator behind
-//! `demo` in `sim/`, and adapter choice in `wiring.rs`. Output goes through [`output`], so a
+//! `demo` in `sim/`, adapter choice in `wiring.rs`, and the chart images in `charts.rs`. Output goes through [`output`], so a
 //! closed pipe ends the process quietly.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
@@ -9,6 +9,7 @@
 #[macro_use]
 pub mod output;
 
+pub mod charts;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -74,6 +74,7 @@ async fn healthz_and_metrics_over_http() {
         store,
         source: Arc::new(SimulatedTwitch::new(5, 300, clock.clone())),
         platforms: vec![],
+        images: None,
         settings,
         timer: Arc::new(Frozen(VirtualTimer::new(clock.clone()))),
         metrics: metrics.clone(),

@@ -61,8 +61,8 @@ pub use error::{BoxError, Error, ErrorChain, Result};
 pub use ids::{EntityId, Game, GameId, Kind, Streamer, StreamerId};
 pub use memory::MemoryStore;
 pub use ports::{
-    DynMentionSource, DynPublisher, DynStore, DynTwitchSource, MentionSource, Publisher, Store,
-    TwitchSource,
+    DynMentionSource, DynPostImages, DynPublisher, DynStore, DynTwitchSource, MentionSource,
+    PostImages, Publisher, Store, TwitchSource,
 };
 /// The secret string type of [`ports::OutboxStore::platform_secret`], re-exported so a store's
 /// and an adapter's versions always match.

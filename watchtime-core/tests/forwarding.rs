@@ -110,6 +110,10 @@ impl Publisher for Overriding {
         true
     }
 
+    fn alt_text_limit(&self) -> usize {
+        1024
+    }
+
     async fn post(&self, post: &Post) -> Result<Delivery, PublishError> {
         Ok(Delivery::Posted(format!("post:{}", post.idempotency_key)))
     }
@@ -137,6 +141,7 @@ async fn describe<P: Publisher>(publisher: P) -> (String, bool, bool, Delivery, 
     };
     assert_eq!(publisher.text_limit(), TextLimit::DISCORD);
     assert_eq!(publisher.redelivery(), Redelivery::Duplicates);
+    assert_eq!(publisher.alt_text_limit(), 1024);
     (
         publisher.platform().to_owned(),
         publisher.takes_replies(),

@@ -29,11 +29,25 @@ pub struct DiscordClient {
     webhook: Webhook,
 }
 
+/// The longest attachment description (alt text) Discord takes, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 1024;
+
 /// The body of an execute-webhook call.
 #[derive(Debug, Serialize)]
 struct Message<'a> {
     content: &'a str,
     allowed_mentions: AllowedMentions,
+    /// The files sent with the message, by their part index (`files[0]` has `id` 0).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<Attachment>,
+}
+
+/// A file of the message and its alt text.
+#[derive(Debug, Serialize)]
+struct Attachment {
+    id: u32,
+    filename: &'static str,
+    description: String,
 }
 
 /// Which mentions in the content may notify: none.
@@ -84,7 +98,16 @@ impl Publisher for DiscordClient {
         false
     }
 
-    /// Posts `post.text`. The idempotency key is not sent: webhooks have none.
+    fn takes_images(&self) -> bool {
+        true
+    }
+
+    fn alt_text_limit(&self) -> usize {
+        MAX_DESCRIPTION_CHARS
+    }
+
+    /// Posts `post.text`, with its image as an attachment described by its alt text. The
+    /// idempotency key is not sent: webhooks have none.
     async fn post(&self, post: &Post) -> Result<Delivery, PublishError> {
         let limit = TextLimit::DISCORD;
         let length = limit.count(&post.text);
@@ -97,11 +120,22 @@ impl Publisher for DiscordClient {
                 .into(),
             ));
         }
+        let attachments = post
+            .image
+            .iter()
+            .map(|image| Attachment {
+                id: 0,
+                filename: "chart.png",
+                description: image.alt.chars().take(MAX_DESCRIPTION_CHARS).collect(),
+            })
+            .collect();
         let message = Message {
             content: &post.text,
             allowed_mentions: AllowedMentions { parse: [] },
+            attachments,
         };
-        match self.webhook.execute(&message).await {
+        let png = post.image.as_ref().map(|image| image.png.as_slice());
+        match self.webhook.execute(&message, png).await {
             Ok(answer) => {
                 let posted = answer
                     .body
@@ -123,6 +157,15 @@ impl Publisher for DiscordClient {
                 error,
                 maybe_sent: true,
             }) => Err(PublishError::Unknown(error.into())),
+            // Text and image travel together: a message refused as a whole (too large, a bad
+            // file) posted nothing, and may go again without its image.
+            Err(Failure {
+                error: error @ DiscordError::Rejected { .. },
+                ..
+            }) if png.is_some() => {
+                warn!(error = %error, "discord refused the message with its image; nothing posted");
+                Err(PublishError::ImageRejected(error.into()))
+            }
             Err(Failure { error, .. }) => Err(PublishError::NotSent(error.into())),
         }
     }
@@ -137,6 +180,7 @@ mod tests {
         let body = serde_json::to_value(Message {
             content: "@everyone hi",
             allowed_mentions: AllowedMentions { parse: [] },
+            attachments: vec![],
         })
         .unwrap();
         assert_eq!(

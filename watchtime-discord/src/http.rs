@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::multipart::{Form, Part};
 use reqwest::{Response, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
@@ -84,18 +85,32 @@ impl Webhook {
         })
     }
 
-    /// Posts `body`, retrying only what provably did not go out.
-    pub(crate) async fn execute(&self, body: &impl Serialize) -> Result<Answer, Failure> {
+    /// Posts `body`, with `png` as its first file when given, retrying only what provably did
+    /// not go out.
+    ///
+    /// With a file the request is `multipart/form-data`: the message as `payload_json` and the
+    /// image as `files[0]`, which the message's `attachments` entry with `id` 0 describes.
+    pub(crate) async fn execute(
+        &self,
+        body: &impl Serialize,
+        png: Option<&[u8]>,
+    ) -> Result<Answer, Failure> {
+        let payload = serde_json::to_string(body).map_err(|e| Failure {
+            error: DiscordError::Config(format!("message body: {e}")),
+            maybe_sent: false,
+        })?;
         let mut attempt = 0;
         loop {
             attempt += 1;
             trace!(attempt, "discord webhook request");
-            let sent = self
-                .client
-                .post(self.url.expose_secret())
-                .json(body)
-                .send()
-                .await;
+            let request = self.client.post(self.url.expose_secret());
+            let request = match png {
+                None => request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(payload.clone()),
+                Some(png) => request.multipart(form(&payload, png)),
+            };
+            let sent = request.send().await;
             let fault = match sent {
                 Ok(response) if response.status().is_success() => {
                     let status = response.status().as_u16();
@@ -190,6 +205,21 @@ impl Webhook {
             retry_in: never_sent.then(|| self.retry.backoff(attempt, rand::random())),
         }
     }
+}
+
+/// The multipart body of a message with one image.
+fn form(payload: &str, png: &[u8]) -> Form {
+    let json = Part::text(payload.to_owned());
+    let json = json
+        .mime_str("application/json")
+        .unwrap_or_else(|_| Part::text(payload.to_owned()));
+    let file = Part::bytes(png.to_vec()).file_name("chart.png");
+    let file = file
+        .mime_str("image/png")
+        .unwrap_or_else(|_| Part::bytes(png.to_vec()).file_name("chart.png"));
+    Form::new()
+        .part("payload_json", json)
+        .part("files[0]", file)
 }
 
 /// The wait a 429 asks for, and whether the limit is global: the body's `retry_after` (seconds,

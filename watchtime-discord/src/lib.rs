@@ -17,6 +17,11 @@
 //!   [`DiscordError::InvalidWebhook`] (an `Unauthorized` core error).
 //! - Messages may be 2000 characters; names in them never ping anyone.
 //! - A webhook cannot reply, so mentions are not answered on Discord.
+//! - A post's image travels in the same request as its text (`multipart/form-data`: the message
+//!   as `payload_json`, the PNG as `files[0]`, described by `attachments[0].description`, the
+//!   alt text, at most 1024 characters). A message refused with its image posted nothing
+//!   ([`PublishError::ImageRejected`](watchtime_core::ports::PublishError::ImageRejected)), so
+//!   the core sends it again without.
 //! - Discord has no idempotency key for webhooks. A send that may have gone out (a timeout, a
 //!   5xx) is not repeated; the core's outbox holds it for an operator instead of risking a
 //!   double post. Rate limits (`retry_after`) are waited out and retried.
@@ -33,6 +38,6 @@ mod error;
 pub mod fake;
 mod http;
 
-pub use client::{DiscordClient, PLATFORM};
+pub use client::{DiscordClient, MAX_DESCRIPTION_CHARS, PLATFORM};
 pub use config::DiscordConfig;
 pub use error::DiscordError;

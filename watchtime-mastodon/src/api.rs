@@ -12,6 +12,9 @@ pub(crate) struct NewStatus<'a> {
     pub(crate) visibility: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) in_reply_to_id: Option<&'a str>,
+    /// The attachments uploaded for it (`media_ids[]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) media_ids: Vec<String>,
 }
 
 /// A status, as far as the client needs it.
@@ -68,6 +71,7 @@ mod tests {
             status: "hi",
             visibility: "public",
             in_reply_to_id: None,
+            media_ids: vec![],
         })
         .unwrap();
         assert_eq!(

@@ -15,6 +15,7 @@ use crate::api::{NewStatus, Status};
 use crate::config::{MastodonConfig, Visibility};
 use crate::error::MastodonError;
 use crate::http::{Failure, Http};
+use crate::media::{self, MAX_DESCRIPTION_CHARS, MediaWait};
 
 /// The platform name, which keys the outbox.
 pub const PLATFORM: &str = "mastodon";
@@ -42,6 +43,7 @@ pub struct MastodonClient {
     limit: TextLimit,
     visibility: Visibility,
     reply_visibility: Visibility,
+    media_wait: MediaWait,
     pub(crate) own_id: OnceCell<String>,
     /// Visibility of the mentions read, by status id, so replies are never more public.
     pub(crate) seen: Mutex<HashMap<String, Visibility>>,
@@ -78,6 +80,7 @@ impl MastodonClient {
             limit: TextLimit::mastodon(max),
             visibility: config.visibility,
             reply_visibility: config.reply_visibility,
+            media_wait: config.media_wait,
             own_id: OnceCell::new(),
             seen: Mutex::new(HashMap::new()),
         }
@@ -132,10 +135,22 @@ impl MastodonClient {
                     .into(),
             )
         })?;
+        // The image first: a failed upload leaves nothing posted.
+        let mut media_ids = Vec::new();
+        if let Some(image) = &post.image {
+            match media::upload(&self.http, image, self.media_wait).await {
+                Ok(id) => media_ids.push(id),
+                Err(e) => {
+                    warn!(host = %self.http.host, error = %e, "image upload failed; nothing posted");
+                    return Err(PublishError::ImageRejected(e.into()));
+                }
+            }
+        }
         let body = NewStatus {
             status: &post.text,
             visibility: visibility.as_str(),
             in_reply_to_id,
+            media_ids,
         };
         let url = self.http.url("/api/v1/statuses");
         let client = self.http.client();
@@ -201,6 +216,14 @@ impl Publisher for MastodonClient {
         Redelivery::Deduplicated {
             within: IDEMPOTENCY_WINDOW,
         }
+    }
+
+    fn takes_images(&self) -> bool {
+        true
+    }
+
+    fn alt_text_limit(&self) -> usize {
+        MAX_DESCRIPTION_CHARS
     }
 
     async fn post(&self, post: &Post) -> Result<Delivery, PublishError> {

@@ -7,6 +7,8 @@ use std::time::Duration;
 use secrecy::SecretString;
 use watchtime_core::retry::RetryPolicy;
 
+use crate::media::MediaWait;
+
 /// Who may see a status, from the most to the least public (the order is "more private is
 /// greater", which [`MastodonConfig::reply_visibility`] relies on).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -62,7 +64,8 @@ impl FromStr for Visibility {
 ///
 /// The base URL is not secret (it is the instance's public address); the access token is, and
 /// `Debug` prints it as `[redacted]`. The token needs the scopes `read:notifications`,
-/// `read:accounts` and `write:statuses` (or the broader `read` and `write`).
+/// `read:accounts`, `write:statuses` and, for images, `write:media` (or the broader `read` and
+/// `write`).
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MastodonConfig {
@@ -83,6 +86,9 @@ pub struct MastodonConfig {
     pub timeout: Duration,
     /// Retries of transient failures and the longest rate-limit wait honoured.
     pub retry: RetryPolicy,
+    /// How long an uploaded image may take the instance to process before the post goes out
+    /// without it.
+    pub media_wait: MediaWait,
 }
 
 impl MastodonConfig {
@@ -96,7 +102,14 @@ impl MastodonConfig {
             reply_visibility: Visibility::Unlisted,
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
+            media_wait: MediaWait::default(),
         }
+    }
+
+    /// The same settings with another wait for image processing.
+    pub fn with_media_wait(mut self, wait: MediaWait) -> Self {
+        self.media_wait = wait;
+        self
     }
 
     /// The same settings with another retry policy (tests use [`RetryPolicy::immediate`]).
@@ -128,6 +141,7 @@ impl fmt::Debug for MastodonConfig {
             .field("reply_visibility", &self.reply_visibility)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("media_wait", &self.media_wait)
             .finish()
     }
 }

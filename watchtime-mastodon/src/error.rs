@@ -5,7 +5,7 @@ use std::time::Duration;
 use watchtime_core::Error;
 
 /// The scopes the access token needs, named in every credential error.
-pub const REQUIRED_SCOPES: &str = "read:notifications read:accounts write:statuses";
+pub const REQUIRED_SCOPES: &str = "read:notifications read:accounts write:statuses write:media";
 
 /// The service name in core errors.
 pub(crate) const SERVICE: &str = "mastodon";
@@ -89,6 +89,15 @@ pub enum MastodonError {
         max: usize,
     },
 
+    /// The instance took an image but had not processed it after the client's whole wait.
+    #[error("{host} had not processed the image after {}s", waited.as_secs())]
+    MediaNotReady {
+        /// The instance.
+        host: String,
+        /// How long the client waited.
+        waited: Duration,
+    },
+
     /// The settings cannot work (a base URL that is not one, an idempotency key that cannot be
     /// a header).
     #[error("invalid Mastodon settings: {0}")]
@@ -109,7 +118,8 @@ impl From<MastodonError> for Error {
             // A garbled 2xx is usually a proxy or maintenance page: it goes away by itself.
             MastodonError::Server { .. }
             | MastodonError::Network { .. }
-            | MastodonError::Malformed { .. } => Error::unavailable_from(SERVICE, e),
+            | MastodonError::Malformed { .. }
+            | MastodonError::MediaNotReady { .. } => Error::unavailable_from(SERVICE, e),
             MastodonError::Rejected { .. }
             | MastodonError::TooLong { .. }
             | MastodonError::Config(_) => Error::invalid(e.to_string()),

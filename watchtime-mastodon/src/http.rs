@@ -35,6 +35,9 @@ pub(crate) struct Http {
 /// processed, but what it returned is lost.
 #[derive(Debug)]
 pub(crate) struct Answer {
+    /// The 2xx status (Mastodon answers 202 for an upload still processing, 206 for a poll of
+    /// one).
+    pub(crate) status: u16,
     pub(crate) body: Option<Vec<u8>>,
 }
 
@@ -141,7 +144,7 @@ impl Http {
                         }
                     };
                     debug!(host = %self.host, what, status, attempt, "mastodon answered");
-                    return Ok(Answer { body });
+                    return Ok(Answer { status, body });
                 }
                 Ok(response) => self.fault_from_status(response).await,
                 Err(e) => self.fault_from_error(e),

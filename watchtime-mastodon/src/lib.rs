@@ -13,8 +13,12 @@
 //! ```
 //!
 //! What users should know:
-//! - The access token needs the scopes `read:notifications read:accounts write:statuses`
-//!   ([`REQUIRED_SCOPES`]); a token for posting only needs `write:statuses`.
+//! - The access token needs the scopes `read:notifications read:accounts write:statuses
+//!   write:media` ([`REQUIRED_SCOPES`]); a token for posting only needs `write:statuses`
+//!   (and `write:media` for the chart images; without it the posts go out without them).
+//! - A post's image is uploaded first (`POST /api/v2/media` with its alt text as
+//!   `description`), waited for while the instance processes it, then named in the status's
+//!   `media_ids`. A failed upload sends nothing ([`PublishError::ImageRejected`]).
 //! - The status limit is the instance's own (`/api/v2/instance`), 500 where it does not say,
 //!   counted in graphemes with each URL as 23.
 //! - Daily posts are public and replies unlisted by default ([`MastodonConfig`]); a reply is
@@ -26,6 +30,8 @@
 //!   [`html_to_text`].
 //! - Rate limits (300 requests per 5 minutes by default) are honoured from
 //!   `X-RateLimit-Reset`, which Mastodon sends as an ISO 8601 time.
+//!
+//! [`PublishError::ImageRejected`]: watchtime_core::ports::PublishError::ImageRejected
 //!
 //! With the `fake` feature, [`fake::MastodonFake`] models an instance on a local wiremock
 //! server, for tests of anything that posts to Mastodon or answers its mentions.
@@ -40,10 +46,12 @@ mod error;
 pub mod fake;
 mod html;
 mod http;
+mod media;
 mod mentions;
 
 pub use client::{IDEMPOTENCY_WINDOW, MastodonClient, PLATFORM};
 pub use config::{MastodonConfig, Visibility};
 pub use error::{MastodonError, REQUIRED_SCOPES};
 pub use html::html_to_text;
+pub use media::{MAX_DESCRIPTION_CHARS, MediaWait};
 pub use mentions::PAGE_LIMIT;

@@ -313,7 +313,7 @@ async fn a_refused_token_says_which_scopes_it_needs_and_is_not_retried() {
         panic!("{err:?}");
     };
     assert!(
-        message.contains("read:notifications read:accounts write:statuses"),
+        message.contains("read:notifications read:accounts write:statuses write:media"),
         "{message}"
     );
     assert!(!message.contains("wrong-token"), "{message}");

@@ -7,29 +7,38 @@ use tokio::sync::OnceCell;
 use tracing::{debug, info, warn};
 use watchtime_core::message::TextLimit;
 use watchtime_core::ports::{
-    Delivery, Mention, MentionPage, MentionSource, Post, PublishError, Publisher, Redelivery,
+    Delivery, Image, Mention, MentionPage, MentionSource, Post, PublishError, Publisher, Redelivery,
 };
 
 use crate::config::TwitterConfig;
 use crate::error::TwitterError;
 use crate::mentions::{Backlog, REACHABLE_MENTIONS};
 use crate::oauth::Credentials;
-use crate::transport::{Endpoint, PostFailure, Transport};
-use crate::wire::{CreateTweet, CreatedTweet, Me, MentionsPage, ReplyTo, Single};
+use crate::transport::{Body, Endpoint, PostFailure, Transport};
+use crate::wire::{
+    AltText, AltTextBody, CreateTweet, CreatedTweet, Me, Media, MentionsPage, Metadata, ReplyTo,
+    Single, Uploaded,
+};
 
 /// The platform name, which keys the outbox and mention cursor.
 pub const PLATFORM: &str = "twitter";
 
-/// Posts, replies and reads mentions as the bot account, over the X API v2 with OAuth 1.0a.
-///
-/// Posts are text only: no media and no links of ours (X charges far more for a post with a
-/// URL). A text longer than X's weighted limit is refused before sending.
-///
+/// The longest alt text X takes on an image, in characters.
+pub const MAX_ALT_TEXT_CHARS: usize = 1000;
+
 /// How long we rely on X refusing a repeated text. X does not document the window of its
 /// duplicate-content rule; it holds for recent posts, so an attempt older than an hour is held
 /// rather than risk a second post.
 pub const DUPLICATE_WINDOW: std::time::Duration = std::time::Duration::from_secs(3600);
 
+/// Posts, replies and reads mentions as the bot account, over the X API v2 with OAuth 1.0a.
+///
+/// Posts carry no links of ours (X charges far more for a post with a URL). A post's image is
+/// uploaded first (`POST /2/media/upload`, signed like the post), given its alt text
+/// (`POST /2/media/metadata`), then named in the post's `media.media_ids`; if either call fails
+/// nothing is posted ([`PublishError::ImageRejected`]). A text longer than X's weighted limit is
+/// refused before sending.
+///
 /// Redelivery: X refuses a text that duplicates a recent post of the same account (403,
 /// "duplicate content"); this client reports that refusal as [`Delivery::AlreadyPosted`], so a
 /// retry of an attempt whose outcome was unknown cannot post twice
@@ -58,8 +67,52 @@ impl TwitterClient {
         })
     }
 
-    /// Sends `text`, as a reply to `reply_to` when given.
-    async fn create(&self, text: &str, reply_to: Option<&str>) -> Result<Delivery, PublishError> {
+    /// Uploads `image` and sets its alt text; returns the media id for the post.
+    async fn upload(&self, image: &Image) -> Result<String, TwitterError> {
+        let url = self.transport.url(&["2", "media", "upload"], &[]);
+        let answer = self
+            .transport
+            .post_repeatable(Endpoint::Upload, &url, Body::Png(&image.png))
+            .await?;
+        let uploaded: Single<Uploaded> =
+            serde_json::from_str(&answer).map_err(|e| TwitterError::Malformed {
+                host: self.transport.host().to_owned(),
+                reason: format!("media upload answer: {e}"),
+            })?;
+        let Uploaded {
+            id,
+            processing_info,
+        } = uploaded.data;
+        if let Some(p) = processing_info.filter(|p| p.state != "succeeded") {
+            return Err(TwitterError::Malformed {
+                host: self.transport.host().to_owned(),
+                reason: format!("the image is {} rather than ready", p.state),
+            });
+        }
+        let alt: String = image.alt.chars().take(MAX_ALT_TEXT_CHARS).collect();
+        let body = AltTextBody {
+            id: &id,
+            metadata: Metadata {
+                alt_text: AltText { text: &alt },
+            },
+        };
+        let body = serde_json::to_vec(&body)
+            .map_err(|e| TwitterError::Config(format!("alt text body: {e}")))?;
+        let url = self.transport.url(&["2", "media", "metadata"], &[]);
+        self.transport
+            .post_repeatable(Endpoint::AltText, &url, Body::Json(&body))
+            .await?;
+        debug!(%id, "image uploaded to X with its alt text");
+        Ok(id)
+    }
+
+    /// Sends `text` with `image`, as a reply to `reply_to` when given.
+    async fn create(
+        &self,
+        text: &str,
+        image: Option<&Image>,
+        reply_to: Option<&str>,
+    ) -> Result<Delivery, PublishError> {
         let limit = TextLimit::X;
         let length = limit.count(text);
         if length > limit.max {
@@ -76,11 +129,25 @@ impl TwitterClient {
         } else {
             Endpoint::Post
         };
+        // The image first: a failed upload leaves nothing posted.
+        let media = match image {
+            None => None,
+            Some(image) => match self.upload(image).await {
+                Ok(id) => Some(Media {
+                    media_ids: vec![id],
+                }),
+                Err(e) => {
+                    warn!(error = %e, "image upload to X failed; nothing posted");
+                    return Err(PublishError::ImageRejected(e.into()));
+                }
+            },
+        };
         let body = CreateTweet {
             text,
             reply: reply_to.map(|id| ReplyTo {
                 in_reply_to_tweet_id: id,
             }),
+            media,
         };
         let body = serde_json::to_vec(&body).map_err(|e| {
             PublishError::NotSent(watchtime_core::Error::invalid(format!("post body: {e}")))
@@ -201,12 +268,21 @@ impl Publisher for TwitterClient {
         }
     }
 
+    fn takes_images(&self) -> bool {
+        true
+    }
+
+    fn alt_text_limit(&self) -> usize {
+        MAX_ALT_TEXT_CHARS
+    }
+
     async fn post(&self, post: &Post) -> Result<Delivery, PublishError> {
-        self.create(&post.text, None).await
+        self.create(&post.text, post.image.as_ref(), None).await
     }
 
     async fn reply(&self, mention: &Mention, post: &Post) -> Result<Delivery, PublishError> {
-        self.create(&post.text, Some(&mention.id)).await
+        self.create(&post.text, post.image.as_ref(), Some(&mention.id))
+            .await
     }
 }
 

@@ -46,6 +46,6 @@ mod oauth;
 mod transport;
 mod wire;
 
-pub use client::{DUPLICATE_WINDOW, PLATFORM, TwitterClient};
+pub use client::{DUPLICATE_WINDOW, MAX_ALT_TEXT_CHARS, PLATFORM, TwitterClient};
 pub use config::{DEFAULT_API_URL, TwitterConfig};
 pub use error::TwitterError;

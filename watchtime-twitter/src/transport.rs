@@ -1,13 +1,15 @@
 //! Signed requests to X, with the retry rules of each method.
 //!
-//! GETs are retried on timeouts, connection failures and 5xx with backoff, and after a 429 once
-//! `x-rate-limit-reset` has passed. A POST creates a post, so it is repeated only when X provably
-//! did not take it: a 429, or a connection that never opened. A timeout, a dropped connection or
-//! a 5xx after sending leaves it unknown whether the post exists, and is reported as such.
+//! GETs, image uploads and alt text are retried on timeouts, connection failures and 5xx with
+//! backoff, and after a 429 once `x-rate-limit-reset` has passed (a repeated upload leaves at
+//! most an unused image, which X deletes). A post is repeated only when X provably did not take
+//! it: a 429, or a connection that never opened. A timeout, a dropped connection or a 5xx after
+//! sending leaves it unknown whether the post exists, and is reported as such.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
 use tracing::{debug, trace, warn};
 use url::Url;
@@ -28,6 +30,21 @@ pub(crate) enum Endpoint {
     Post,
     /// `POST /2/tweets` answering a mention.
     Reply,
+    /// `POST /2/media/upload`.
+    Upload,
+    /// `POST /2/media/metadata`.
+    AltText,
+}
+
+/// What a request carries.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Body<'a> {
+    /// Nothing (a GET).
+    Empty,
+    /// JSON bytes.
+    Json(&'a [u8]),
+    /// A PNG as the `media` part of a `multipart/form-data` upload for a post.
+    Png(&'a [u8]),
 }
 
 impl Endpoint {
@@ -37,11 +54,13 @@ impl Endpoint {
             Endpoint::Mentions => "reading mentions (GET /2/users/:id/mentions)",
             Endpoint::Post => "posting (POST /2/tweets)",
             Endpoint::Reply => "replying (POST /2/tweets with a reply target)",
+            Endpoint::Upload => "uploading an image (POST /2/media/upload)",
+            Endpoint::AltText => "adding an image's alt text (POST /2/media/metadata)",
         }
     }
 
     fn writes(self) -> bool {
-        matches!(self, Endpoint::Post | Endpoint::Reply)
+        !matches!(self, Endpoint::Me | Endpoint::Mentions)
     }
 }
 
@@ -132,10 +151,31 @@ impl Transport {
 
     /// GETs `url` and returns the body of its 2xx answer, retrying transient failures.
     pub(crate) async fn get(&self, endpoint: Endpoint, url: &Url) -> Result<String, TwitterError> {
+        self.retrying(endpoint, Method::GET, url, Body::Empty).await
+    }
+
+    /// POSTs `body` to `url`, for a call that may be repeated (an upload, alt text), and returns
+    /// the body of its 2xx answer, retrying transient failures.
+    pub(crate) async fn post_repeatable(
+        &self,
+        endpoint: Endpoint,
+        url: &Url,
+        body: Body<'_>,
+    ) -> Result<String, TwitterError> {
+        self.retrying(endpoint, Method::POST, url, body).await
+    }
+
+    async fn retrying(
+        &self,
+        endpoint: Endpoint,
+        method: Method,
+        url: &Url,
+        body: Body<'_>,
+    ) -> Result<String, TwitterError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let failure = match self.send(Method::GET, url, None, attempt).await {
+            let failure = match self.send(method.clone(), url, body, attempt).await {
                 Ok((status, headers, body)) => match body {
                     Ok(body) if status.is_success() => return Ok(body),
                     Ok(body) => self.classify(endpoint, status, &headers, &body),
@@ -165,7 +205,7 @@ impl Transport {
         loop {
             attempt += 1;
             let (status, headers, text) = match self
-                .send(Method::POST, url, Some(body.clone()), attempt)
+                .send(Method::POST, url, Body::Json(&body), attempt)
                 .await
             {
                 Ok(answer) => answer,
@@ -201,7 +241,7 @@ impl Transport {
         &self,
         method: Method,
         url: &Url,
-        body: Option<Vec<u8>>,
+        body: Body<'_>,
         attempt: u32,
     ) -> Result<(StatusCode, HeaderMap, Result<String, reqwest::Error>), reqwest::Error> {
         let header = oauth::authorization_header(
@@ -219,10 +259,24 @@ impl Transport {
             .http
             .request(method.clone(), url.clone())
             .header(AUTHORIZATION, auth);
-        if let Some(body) = body {
-            request = request
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(body);
+        // A JSON or multipart body is not part of an OAuth 1.0a signature.
+        match body {
+            Body::Empty => {}
+            Body::Json(json) => {
+                request = request
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .body(json.to_vec());
+            }
+            Body::Png(png) => {
+                let media = Part::bytes(png.to_vec())
+                    .file_name("chart.png")
+                    .mime_str("image/png")?;
+                let form = Form::new()
+                    .part("media", media)
+                    .text("media_category", "tweet_image")
+                    .text("media_type", "image/png");
+                request = request.multipart(form);
+            }
         }
         let started = Instant::now();
         let response = request.send().await;

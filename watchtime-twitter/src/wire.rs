@@ -2,12 +2,55 @@
 
 use serde::{Deserialize, Serialize};
 
-/// `POST /2/tweets` body. Only text and the reply target: never media, polls or links of ours.
+/// `POST /2/tweets` body: text, the reply target, the uploaded chart. Never polls or links of
+/// ours.
 #[derive(Debug, Serialize)]
 pub(crate) struct CreateTweet<'a> {
     pub(crate) text: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) reply: Option<ReplyTo<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) media: Option<Media>,
+}
+
+/// The images a post shows.
+#[derive(Debug, Serialize)]
+pub(crate) struct Media {
+    pub(crate) media_ids: Vec<String>,
+}
+
+/// An uploaded image (`POST /2/media/upload` answers `{"data": {"id", "media_key", …}}`).
+#[derive(Debug, Deserialize)]
+pub(crate) struct Uploaded {
+    pub(crate) id: String,
+    /// Present while X still processes the file (not for still images in practice).
+    #[serde(default)]
+    pub(crate) processing_info: Option<Processing>,
+}
+
+/// Where X is with an uploaded file.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Processing {
+    pub(crate) state: String,
+}
+
+/// `POST /2/media/metadata` body: the image's alt text.
+#[derive(Debug, Serialize)]
+pub(crate) struct AltTextBody<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) metadata: Metadata<'a>,
+}
+
+/// The metadata set on an image.
+#[derive(Debug, Serialize)]
+pub(crate) struct Metadata<'a> {
+    pub(crate) alt_text: AltText<'a>,
+}
+
+/// Alt text, at most 1000 characters.
+#[derive(Debug, Serialize)]
+pub(crate) struct AltText<'a> {
+    pub(crate) text: &'a str,
 }
 
 /// The post a reply answers.

@@ -46,7 +46,8 @@ async fn declares_x_rules() {
         }
     );
     assert!(client.takes_replies());
-    assert!(!client.takes_images());
+    assert!(client.takes_images());
+    assert_eq!(client.alt_text_limit(), 1000);
     assert_eq!(x.total_requests().await, 0);
 }
 
@@ -62,20 +63,6 @@ async fn post_is_created_with_text_only() {
     assert_eq!(x.count(Route::Tweets).await, 1);
     assert_eq!(x.total_requests().await, 1);
     assert!(x.refusals().is_empty(), "{:?}", x.refusals());
-}
-
-#[tokio::test]
-async fn images_are_never_sent() {
-    let x = XFake::start().await;
-    let mut with_image = post("chart day");
-    with_image.image = Some(watchtime_core::ports::Image {
-        png: vec![0x89, b'P', b'N', b'G'],
-        alt: "a chart".into(),
-    });
-    let delivery = x.client().post(&with_image).await.unwrap();
-    assert!(matches!(delivery, Delivery::Posted(_)));
-    assert_eq!(x.tweet_bodies(), [json!({"text": "chart day"})]);
-    assert_eq!(x.total_requests().await, 1);
 }
 
 #[tokio::test]
@@ -102,6 +89,7 @@ async fn reply_names_the_mention() {
             id: tweets[0].id.clone(),
             text: "Top streamers of Minecraft".into(),
             reply_to: Some("1861000000000000100".into()),
+            media_ids: vec![],
         }]
     );
     assert_eq!(

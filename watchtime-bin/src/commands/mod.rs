@@ -2,6 +2,7 @@
 
 mod answer;
 mod ask;
+mod chart;
 mod close_day;
 mod collect;
 mod demo;
@@ -12,7 +13,7 @@ mod report;
 mod run;
 mod serve;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use watchtime_core::Day;
 
 use crate::cli::Command;
@@ -27,6 +28,7 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
         Command::Post(args) => post::run(&config, &args).await,
         Command::Ask(args) => ask::run(&config, &args).await,
         Command::Report(args) => report::run(&config, &args).await,
+        Command::Chart(args) => chart::run(&config, &args).await,
         Command::Run(args) => run::run(&config, &args).await,
         Command::Collect(args) => collect::run(&config, &args).await,
         Command::Answer => answer::run(&config).await,
@@ -39,4 +41,17 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
 fn parse_day(text: &str) -> Result<Day> {
     text.parse::<Day>()
         .with_context(|| format!("bad day {text:?}"))
+}
+
+/// Posts and charts need a closed day: say how to close it rather than show an empty ranking.
+async fn ensure_closed(store: &dyn watchtime_core::Store, day: Day) -> Result<()> {
+    let statuses = store
+        .day_statuses(watchtime_core::DayRange::single(day))
+        .await?;
+    if statuses.is_empty() {
+        bail!(
+            "day {day} is not closed; run `watchtime close-day {day}` first (the daemon does it at 08:05)"
+        );
+    }
+    Ok(())
 }

@@ -1,10 +1,13 @@
-//! `watchtime post [DAY] [--dry-run]`: the three daily posts, once per day and platform.
+//! `watchtime post [DAY] [--dry-run]`: the three daily posts, once per day and platform, each
+//! with its chart where the platform takes images.
 
-use anyhow::{Result, bail};
-use watchtime_core::Day;
+use anyhow::{Context, Result, bail};
 use watchtime_core::bot::{self, PostOutcome};
+use watchtime_core::message::DayRankings;
+use watchtime_core::{Day, PostImages, Publisher};
 
-use super::parse_day;
+use super::{ensure_closed, parse_day};
+use crate::charts::post_images;
 use crate::cli::PostArgs;
 use crate::config::Config;
 use crate::wiring::{open_store, platforms};
@@ -18,28 +21,14 @@ pub async fn run(config: &Config, args: &PostArgs) -> Result<()> {
     };
     ensure_closed(store.as_ref(), day).await?;
     let platforms = platforms(config, &store).await?;
+    let images = post_images(config);
     let mut failures = 0;
     let mut refused = 0;
     for platform in &platforms {
         let publisher = &platform.publisher;
         if args.dry_run {
             let rankings = bot::day_rankings(store.as_ref(), &config.settings, day).await?;
-            for (kind, text) in bot::post_texts(&rankings, publisher.as_ref()) {
-                let limit = publisher.text_limit();
-                match text {
-                    Some(text) => outln!(
-                        "── {} · {kind} · dry run ({}/{} {}) ──\n{text}\n",
-                        publisher.platform(),
-                        limit.count(&text),
-                        limit.max,
-                        limit.rule.unit_name()
-                    ),
-                    None => outln!(
-                        "── {} · {kind} · nothing to post ──\n",
-                        publisher.platform()
-                    ),
-                }
-            }
+            dry_run(args, publisher.as_ref(), images.as_deref(), &rankings).await?;
             continue;
         }
         if args.release_held {
@@ -50,9 +39,10 @@ pub async fn run(config: &Config, args: &PostArgs) -> Result<()> {
                 );
             }
         }
-        let outcomes = bot::publish_day(
+        let outcomes = bot::publish_day_with_images(
             store.as_ref(),
             publisher.as_ref(),
+            images.as_deref(),
             &config.settings,
             day,
             now,
@@ -62,6 +52,13 @@ pub async fn run(config: &Config, args: &PostArgs) -> Result<()> {
             let line = match &outcome {
                 PostOutcome::Sent(id) => {
                     format!("sent (id {})", id.as_deref().unwrap_or("unknown"))
+                }
+                PostOutcome::SentWithoutImage { id, reason } => {
+                    tracing::warn!(platform = publisher.platform(), %day, %kind, %reason, "posted without its image");
+                    format!(
+                        "sent without its image (id {}): {reason}",
+                        id.as_deref().unwrap_or("unknown")
+                    )
                 }
                 PostOutcome::AlreadySent => "already sent earlier; nothing sent".into(),
                 PostOutcome::Held { sends } => format!(
@@ -95,15 +92,50 @@ pub async fn run(config: &Config, args: &PostArgs) -> Result<()> {
     Ok(())
 }
 
-/// Posts need a closed day: say how to close it rather than post an empty ranking.
-async fn ensure_closed(store: &dyn watchtime_core::Store, day: Day) -> Result<()> {
-    let statuses = store
-        .day_statuses(watchtime_core::DayRange::single(day))
-        .await?;
-    if statuses.is_empty() {
-        bail!(
-            "day {day} is not closed; run `watchtime close-day {day}` first (the daemon does it at 08:05)"
+/// Prints the posts as `publisher` would get them and writes the images they would carry into
+/// `--image-dir`, printing each path and alt text. Sends and records nothing.
+async fn dry_run(
+    args: &PostArgs,
+    publisher: &dyn Publisher,
+    images: Option<&dyn PostImages>,
+    rankings: &DayRankings,
+) -> Result<()> {
+    let limit = publisher.text_limit();
+    let platform = publisher.platform();
+    let day: Day = rankings.day;
+    let images = images.filter(|_| publisher.takes_images());
+    for (kind, text) in bot::post_texts(rankings, publisher) {
+        let Some(text) = text else {
+            outln!("── {platform} · {kind} · nothing to post ──\n");
+            continue;
+        };
+        outln!(
+            "── {platform} · {kind} · dry run ({}/{} {}) ──\n{text}",
+            limit.count(&text),
+            limit.max,
+            limit.rule.unit_name()
         );
+        if let Some(images) = images {
+            let image = images
+                .daily_image(kind, rankings, publisher.alt_text_limit())
+                .await
+                .with_context(|| format!("cannot draw the {kind} chart of {day}"))?;
+            if let Some(image) = image {
+                std::fs::create_dir_all(&args.image_dir).with_context(|| {
+                    format!("cannot create the folder {}", args.image_dir.display())
+                })?;
+                let path = args.image_dir.join(format!("{day}-{platform}-{kind}.png"));
+                std::fs::write(&path, &image.png)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                outln!("image: {} ({} bytes)", path.display(), image.png.len());
+                outln!(
+                    "alt text ({} characters): {}",
+                    image.alt.chars().count(),
+                    image.alt
+                );
+            }
+        }
+        outln!();
     }
     Ok(())
 }

@@ -44,6 +44,7 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
         store,
         source,
         platforms,
+        images: crate::charts::post_images(config),
         settings: config.settings,
         timer,
         metrics,

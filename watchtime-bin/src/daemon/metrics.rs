@@ -99,6 +99,8 @@ metrics! {
     days_closed: Counter = "watchtime_days_closed";
     /// Daily posts by platform and outcome.
     posts: Family<Post, Counter> = "watchtime_posts";
+    /// Daily posts sent without their chart (it could not be drawn or uploaded), by platform.
+    image_failures: Family<Platform, Counter> = "watchtime_image_failures";
     /// Replies sent, by platform.
     replies: Family<Platform, Counter> = "watchtime_replies";
     /// Mentions read, by platform.

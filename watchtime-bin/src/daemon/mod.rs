@@ -18,7 +18,7 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration};
 use tokio::sync::watch;
 use watchtime_core::schedule::Schedule;
-use watchtime_core::{Day, DynStore, DynTwitchSource, Settings, Slot};
+use watchtime_core::{Day, DynPostImages, DynStore, DynTwitchSource, Settings, Slot};
 
 use crate::wiring::Platform;
 pub use health::{Health, router, serve};
@@ -38,6 +38,8 @@ pub struct Daemon {
     pub source: DynTwitchSource,
     /// Where posts go and mentions come from.
     pub platforms: Vec<Platform>,
+    /// The charts the daily posts carry; `None` posts text only (`WATCHTIME_IMAGES=false`).
+    pub images: Option<DynPostImages>,
     /// The rules and hours.
     pub settings: Settings,
     /// The clock.

@@ -160,9 +160,10 @@ impl Daemon {
                 continue;
             }
             let started = Instant::now();
-            match bot::publish_day(
+            match bot::publish_day_with_images(
                 self.store.as_ref(),
                 platform.publisher.as_ref(),
+                self.images.as_deref(),
                 &self.settings,
                 day,
                 now,
@@ -174,6 +175,16 @@ impl Daemon {
                     for (kind, outcome) in &outcomes {
                         let word = match outcome {
                             PostOutcome::Sent(_) => "sent",
+                            PostOutcome::SentWithoutImage { reason, .. } => {
+                                tracing::warn!(step = "post", %day, platform = %name, %kind, %reason, "posted without its image");
+                                self.metrics
+                                    .image_failures
+                                    .get_or_create(&Platform {
+                                        platform: name.clone(),
+                                    })
+                                    .inc();
+                                "sent"
+                            }
                             PostOutcome::AlreadySent => "already_sent",
                             PostOutcome::Held { .. } => "held",
                             PostOutcome::Failed(_) => "failed",

@@ -8,7 +8,8 @@ use watchtime_core::ports::{Delivery, Mention, Post, PublishError, Publisher, Re
 
 /// Prints each post to standard output, framed with its kind and length.
 ///
-/// Counts like X (280 weighted characters) so a dry run shows what X would get.
+/// Counts like X (280 weighted characters) so a dry run shows what X would get. Takes images as
+/// X does (alt text up to 1000 characters) and prints a line about each: its size and alt text.
 #[derive(Debug)]
 pub struct ConsolePublisher {
     limit: TextLimit,
@@ -56,9 +57,21 @@ impl Publisher for ConsolePublisher {
         }
     }
 
+    fn takes_images(&self) -> bool {
+        true
+    }
+
     async fn post(&self, post: &Post) -> Result<Delivery, PublishError> {
         let heading = post.idempotency_key.rsplit(':').next().unwrap_or("post");
-        self.print(heading, &post.text)
+        let delivery = self.print(heading, &post.text);
+        if let Some(image) = &post.image {
+            outln!(
+                "[image: PNG, {} bytes; alt text: {}]\n",
+                image.png.len(),
+                image.alt
+            );
+        }
+        delivery
     }
 
     async fn reply(&self, mention: &Mention, post: &Post) -> Result<Delivery, PublishError> {

@@ -14,4 +14,6 @@ pub use answer::{AnswerRound, PlannedReply, answer_round, plan_reply};
 pub use ask::{NameSearch, answer_query, answer_text, find_name, search_names};
 pub use close::{close_day, close_finished_days, last_closable_day};
 pub use collect::{Collected, collect, record};
-pub use post::{PostOutcome, day_rankings, post_texts, publish_day, release_held};
+pub use post::{
+    PostOutcome, day_rankings, post_texts, publish_day, publish_day_with_images, release_held,
+};

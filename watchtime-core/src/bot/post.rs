@@ -1,4 +1,5 @@
-//! Posting: the three daily posts, each at most once per day and platform.
+//! Posting: the three daily posts, each at most once per day and platform, each with its chart
+//! where the platform takes images.
 
 use chrono::{DateTime, Utc};
 
@@ -9,7 +10,7 @@ use crate::message::{DayRankings, PostKind, Spotlight, daily_post};
 use crate::outbox::{
     Claim, OutboxEntry, OutboxItem, OutboxKey, OutboxState, Payload, Purpose, Settlement,
 };
-use crate::ports::{Delivery, Post, PublishError, Publisher, Store};
+use crate::ports::{Delivery, Image, Post, PostImages, PublishError, Publisher, Store};
 use crate::ranking::{RankingQuery, Subject};
 use crate::settings::Settings;
 use crate::time::{Day, DayRange};
@@ -33,6 +34,14 @@ use crate::totals::Coverage;
 pub enum PostOutcome {
     /// Sent now; the platform's id when known.
     Sent(Option<String>),
+    /// Sent now, but without the image it was to carry (the image could not be drawn, or the
+    /// platform refused it before anything was posted); the platform's id when known.
+    SentWithoutImage {
+        /// The platform's id, when known.
+        id: Option<String>,
+        /// What happened to the image.
+        reason: String,
+    },
     /// Sent earlier (the outbox says so); nothing was sent now.
     AlreadySent,
     /// An earlier attempt died mid-send on a platform that would post a duplicate (or after the
@@ -118,7 +127,8 @@ pub fn post_texts(
         .collect()
 }
 
-/// Sends the daily posts of `day` that have not been sent on `publisher`'s platform.
+/// Sends the daily posts of `day` that have not been sent on `publisher`'s platform, as text
+/// only; [`publish_day_with_images`] adds the charts.
 ///
 /// Each post is claimed in the outbox before it is sent and settled after, so running this again
 /// (after a crash, or by hand) sends only what is missing, as the payload the first attempt
@@ -139,6 +149,30 @@ where
     S: Store + ?Sized,
     P: Publisher + ?Sized,
 {
+    publish_day_with_images(store, publisher, None, settings, day, now).await
+}
+
+/// [`publish_day`], each post carrying its chart from `images` when the publisher
+/// [takes images](Publisher::takes_images).
+///
+/// The image is made before the post is claimed, from the same closed day as its text, with alt
+/// text fitted to the publisher's [`Publisher::alt_text_limit`]. An image never blocks its post:
+/// one that cannot be drawn, or that the platform refuses before anything is posted
+/// ([`PublishError::ImageRejected`]), leaves the post to go out without it, under the same
+/// outbox entry (so still at most once), reported as [`PostOutcome::SentWithoutImage`].
+pub async fn publish_day_with_images<S, P>(
+    store: &S,
+    publisher: &P,
+    images: Option<&dyn PostImages>,
+    settings: &Settings,
+    day: Day,
+    now: DateTime<Utc>,
+) -> Result<Vec<(PostKind, PostOutcome)>>
+where
+    S: Store + ?Sized,
+    P: Publisher + ?Sized,
+{
+    let images = images.filter(|_| publisher.takes_images());
     let rankings = day_rankings(store, settings, day).await?;
     if rankings.coverage.days_not_closed > 0 {
         return Err(Error::not_ready(format!(
@@ -154,19 +188,29 @@ where
             Some(done) => done,
             None => {
                 // What goes out is what the first attempt stored, whatever the data says now;
-                // the text built here is only offered to a first claim.
+                // the text and chart built here are only offered to a first claim (a retry
+                // attaches the chart only when it is the one the first claim stored).
+                let text = daily_post(kind, &rankings, &limit);
+                let image = match (images, &text) {
+                    (Some(images), Some(_)) => images
+                        .daily_image(kind, &rankings, publisher.alt_text_limit())
+                        .await
+                        .map_err(|e| format!("the chart could not be drawn: {}", ErrorChain(&e))),
+                    _ => Ok(None),
+                };
                 let offered = match existing.and_then(|e| e.payload) {
                     Some(stored) => Some(stored),
-                    None => {
-                        daily_post(kind, &rankings, &limit).map(|text| Payload::text(text, now))
-                    }
+                    None => text.map(|text| Payload {
+                        image_sha256: image.as_ref().ok().and_then(|i| i.as_ref()).map(Image::sha256),
+                        ..Payload::text(text, now)
+                    }),
                 };
                 match offered {
                     None => {
                         settle_nothing(store, &key, now).await?;
                         PostOutcome::NothingToSay
                     }
-                    Some(payload) => send_once(store, publisher, &key, payload, now).await?,
+                    Some(payload) => send_once(store, publisher, &key, payload, image, now).await?,
                 }
             }
         };
@@ -260,11 +304,13 @@ async fn settle_nothing<S: Store + ?Sized>(
         .await
 }
 
+/// Claims `key` and sends `text` with `image` (or why there is none), at most once.
 async fn send_once<S, P>(
     store: &S,
     publisher: &P,
     key: &OutboxKey,
     offered: Payload,
+    image: std::result::Result<Option<Image>, String>,
     now: DateTime<Utc>,
 ) -> Result<PostOutcome>
 where
@@ -277,23 +323,84 @@ where
         author: None,
         payload: offered,
     };
-    let payload = match store.claim(&item, now).await? {
+    let payload = match claim_post(store, publisher, &item, now).await? {
+        Ok(payload) => payload,
+        Err(stop) => return Ok(stop),
+    };
+    let (image, mut dropped) = match image {
+        Ok(image) => (image, None),
+        Err(reason) => (None, Some(reason)),
+    };
+    // The image goes only with the payload it was claimed with: a retry whose rebuilt chart is
+    // not the first attempt's (the day was closed again) sends the stored text without it.
+    let image = match (image, &payload.image_sha256) {
+        (Some(image), Some(first)) if image.sha256() == *first => Some(image),
+        (Some(_), Some(_)) => {
+            dropped = Some(
+                "the chart changed since the first attempt, whose text is sent as it was".into(),
+            );
+            None
+        }
+        (Some(_), None) => {
+            dropped = Some("the first attempt went without an image, so this one does".into());
+            None
+        }
+        (None, _) => None,
+    };
+    let mut post = Post {
+        image,
+        ..Post::of(payload, key)
+    };
+    let mut result = publisher.post(&post).await;
+    if post.image.is_some()
+        && let Err(PublishError::ImageRejected(e)) = &result
+    {
+        // Nothing went out. Record that, so a crash from here on retries cleanly, then send
+        // the text alone under a new claim of the same entry.
+        let reason = format!("the image was not uploaded: {}", ErrorChain(e));
+        let failed = Settlement::Failed {
+            reason: reason.clone(),
+        };
+        store.settle(key, &failed, now).await?;
+        if let Err(stop) = claim_post(store, publisher, &item, now).await? {
+            return Ok(stop);
+        }
+        post.image = None;
+        dropped = Some(reason);
+        result = publisher.post(&post).await;
+    }
+    Ok(
+        match (settle_delivery(store, key, result, now).await?, dropped) {
+            (PostOutcome::Sent(id), Some(reason)) => PostOutcome::SentWithoutImage { id, reason },
+            (outcome, _) => outcome,
+        },
+    )
+}
+
+/// Claims a post: the payload to send, or the outcome when it must not be sent now (sent
+/// already, or held).
+async fn claim_post<S, P>(
+    store: &S,
+    publisher: &P,
+    item: &OutboxItem,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<Payload, PostOutcome>>
+where
+    S: Store + ?Sized,
+    P: Publisher + ?Sized,
+{
+    Ok(match store.claim(item, now).await? {
         Claim::Settled(entry) => {
-            return Ok(decided(publisher, Some(&entry), now).unwrap_or(PostOutcome::AlreadySent));
+            Err(decided(publisher, Some(&entry), now).unwrap_or(PostOutcome::AlreadySent))
         }
         // Another run claimed it since this one looked: it is sending, or died sending.
         Claim::Unfinished {
             attempts, since, ..
-        } if !publisher.redelivery().may_resend(since, now) => {
-            return Ok(PostOutcome::Held {
-                sends: attempts.saturating_sub(1),
-            });
-        }
-        Claim::Fresh { payload } | Claim::Unfinished { payload, .. } => payload,
-    };
-    let post = Post::of(payload, key);
-    let result = publisher.post(&post).await;
-    settle_delivery(store, key, result, now).await
+        } if !publisher.redelivery().may_resend(since, now) => Err(PostOutcome::Held {
+            sends: attempts.saturating_sub(1),
+        }),
+        Claim::Fresh { payload } | Claim::Unfinished { payload, .. } => Ok(payload),
+    })
 }
 
 /// Settles an outbox entry from a publisher's answer, mapping it to an outcome (the table on
@@ -323,7 +430,8 @@ pub(crate) async fn settle_delivery<S: Store + ?Sized>(
                 .await?;
             Ok(PostOutcome::AlreadySent)
         }
-        Err(PublishError::NotSent(e)) => {
+        // An image failure of a post without an image (a reply) is an ordinary refusal.
+        Err(PublishError::NotSent(e) | PublishError::ImageRejected(e)) => {
             let reason = ErrorChain(&e).to_string();
             if e.is_retryable() {
                 store

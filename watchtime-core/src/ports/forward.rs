@@ -17,11 +17,11 @@ use secrecy::SecretString;
 use crate::error::Result;
 use crate::ids::EntityId;
 use crate::lookup::{NameLookup, NameRecord};
-use crate::message::TextLimit;
+use crate::message::{DayRankings, PostKind, TextLimit};
 use crate::outbox::{AuthorActivity, Claim, OutboxEntry, OutboxItem, OutboxKey, Settlement};
 use crate::ports::{
-    Delivery, Mention, MentionPage, MentionSource, NameStore, OutboxStore, Post, PublishError,
-    Publisher, Redelivery, SnapshotStore, TotalsStore, TwitchSource,
+    Delivery, Image, Mention, MentionPage, MentionSource, NameStore, OutboxStore, Post, PostImages,
+    PublishError, Publisher, Redelivery, SnapshotStore, TotalsStore, TwitchSource,
 };
 use crate::ranking::{RankingEntry, RankingQuery};
 use crate::series::EntityDay;
@@ -90,8 +90,13 @@ forward!(Publisher {
     fn redelivery(&self) -> Redelivery;
     fn takes_replies(&self) -> bool;
     fn takes_images(&self) -> bool;
+    fn alt_text_limit(&self) -> usize;
     async fn post(&self, post: &Post) -> std::result::Result<Delivery, PublishError>;
     async fn reply(&self, mention: &Mention, post: &Post) -> std::result::Result<Delivery, PublishError>;
+});
+
+forward!(PostImages {
+    async fn daily_image(&self, kind: PostKind, rankings: &DayRankings, alt_max_chars: usize) -> Result<Option<Image>>;
 });
 
 forward!(TwitchSource {

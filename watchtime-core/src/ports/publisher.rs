@@ -13,6 +13,10 @@ use crate::message::TextLimit;
 use crate::outbox::{OutboxKey, Payload};
 use crate::ports::mentions::Mention;
 
+/// The alt-text limit of a publisher that does not declare its own: X's and Bluesky's, the
+/// smallest of the platforms.
+pub const DEFAULT_ALT_TEXT_LIMIT: usize = 1000;
+
 /// An image attached to a post.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Image {
@@ -20,6 +24,18 @@ pub struct Image {
     pub png: Vec<u8>,
     /// Alternative text for screen readers.
     pub alt: String,
+}
+
+impl Image {
+    /// The lowercase hex SHA-256 of the PNG, which the outbox keeps with a post's first claim
+    /// ([`crate::outbox::Payload::image_sha256`]) so a retry attaches only the same image.
+    pub fn sha256(&self) -> String {
+        use sha2::Digest;
+        sha2::Sha256::digest(&self.png)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
 }
 
 impl Debug for Image {
@@ -78,20 +94,30 @@ pub enum PublishError {
     /// 5xx from a proxy): the attempt stays unfinished.
     #[error("may have been posted")]
     Unknown(#[source] Error),
+    /// The post's image could not be uploaded, and so provably nothing was posted: the
+    /// platform was refused or failed the upload, which comes before the post (or the whole
+    /// message, where image and text travel in one request, was refused for its size). Sending
+    /// the same post again without its image is safe; the core does that and says so.
+    #[error("image not uploaded; nothing posted")]
+    ImageRejected(#[source] Error),
 }
 
 impl PublishError {
     /// The underlying error.
     pub fn error(&self) -> &Error {
         match self {
-            PublishError::NotSent(e) | PublishError::Unknown(e) => e,
+            PublishError::NotSent(e)
+            | PublishError::Unknown(e)
+            | PublishError::ImageRejected(e) => e,
         }
     }
 
     /// The underlying error, owned.
     pub fn into_error(self) -> Error {
         match self {
-            PublishError::NotSent(e) | PublishError::Unknown(e) => e,
+            PublishError::NotSent(e)
+            | PublishError::Unknown(e)
+            | PublishError::ImageRejected(e) => e,
         }
     }
 }
@@ -150,10 +176,19 @@ pub trait Publisher: Send + Sync + Debug {
         false
     }
 
-    /// Publishes a post.
+    /// The longest alt text an image may carry here, in characters (Unicode scalar values):
+    /// X and Bluesky take 1000, Mastodon 1500, Discord 1024. The core fits [`Image::alt`] to it.
+    fn alt_text_limit(&self) -> usize {
+        DEFAULT_ALT_TEXT_LIMIT
+    }
+
+    /// Publishes a post, with its image when it has one and [`Publisher::takes_images`].
     ///
     /// Errors must be honest about delivery: [`PublishError::NotSent`] only when the post
-    /// provably did not go out, [`PublishError::Unknown`] when it may have. The error inside
+    /// provably did not go out, [`PublishError::Unknown`] when it may have, and
+    /// [`PublishError::ImageRejected`] when the image failed and nothing was posted (the core
+    /// then sends the post once more, without the image; an image is uploaded before the post
+    /// that shows it, so a failed upload never leaves a post behind). The error inside
     /// says what happens next (the table on [`crate::bot::PostOutcome`]):
     ///
     /// - `NotSent` with a retryable error ([`Error::Unavailable`], [`Error::RateLimited`]): the
@@ -180,3 +215,21 @@ pub trait Publisher: Send + Sync + Debug {
 
 /// A shared, type-erased publisher.
 pub type DynPublisher = Arc<dyn Publisher>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_images_hash_is_its_pngs_sha256_in_hex() {
+        let image = Image {
+            png: b"abc".to_vec(),
+            alt: "x".into(),
+        };
+        // FIPS 180-2, appendix B.1.
+        assert_eq!(
+            image.sha256(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -8,6 +8,12 @@
 //! `allowed_mentions: {"parse": []}` (so names never ping). With `?wait=true` it answers the
 //! message (200), without it 204 and no body, as Discord does.
 //!
+//! A message with a file is `multipart/form-data`: the JSON as the `payload_json` part, each file
+//! as `files[n]` with a file name, described by the `attachments` entry whose `id` is `n`. The
+//! fake requires `image/png` PNG files of at most 10 MiB ([`DiscordFake::max_file_bytes`]; 413
+//! "Request entity too large" otherwise), a description of at most 1024 characters, and (this
+//! fake's rule: every chart carries alt text) a non-empty one.
+//!
 //! Faults ([`Fault`]) are consumed in order, one per execution: a 429 with `retry_after`, a 5xx
 //! before or after the message is posted, a slow answer after posting (for timeouts and crashes
 //! between send and record), garbage.
@@ -23,6 +29,7 @@
 //! # }
 //! ```
 
+mod multipart;
 mod server;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -61,6 +68,21 @@ pub enum Fault {
     Garbled,
 }
 
+/// A file posted with a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostedFile {
+    /// The message it belongs to.
+    pub message_id: String,
+    /// The part's file name.
+    pub file_name: Option<String>,
+    /// The part's content type.
+    pub content_type: Option<String>,
+    /// The attachment's description (the alt text).
+    pub description: String,
+    /// The file.
+    pub bytes: Vec<u8>,
+}
+
 /// The fake webhook.
 ///
 /// Dropping it stops the server.
@@ -90,6 +112,13 @@ impl DiscordFake {
     #[must_use]
     pub fn faults(self, faults: impl IntoIterator<Item = Fault>) -> Self {
         self.queue_faults(faults);
+        self
+    }
+
+    /// Files larger than `bytes` are refused (413), as Discord refuses files over its limit.
+    #[must_use]
+    pub fn max_file_bytes(self, bytes: usize) -> Self {
+        self.state().max_file_bytes = bytes;
         self
     }
 
@@ -130,6 +159,11 @@ impl DiscordFake {
             .iter()
             .map(|m| m["content"].as_str().unwrap_or_default().to_owned())
             .collect()
+    }
+
+    /// The files posted with messages, in order.
+    pub fn files(&self) -> Vec<PostedFile> {
+        self.state().files.clone()
     }
 
     /// Every request received, whatever its answer.

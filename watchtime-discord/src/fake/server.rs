@@ -6,13 +6,104 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde_json::{Value, json};
 use wiremock::{Request, Respond, ResponseTemplate};
 
-use super::{Fault, WEBHOOK_ID, WEBHOOK_TOKEN};
+use super::multipart;
+use super::{Fault, PostedFile, WEBHOOK_ID, WEBHOOK_TOKEN};
+
+/// Discord's upload limit for a webhook without a boosted server: 10 MiB.
+const FILE_LIMIT: usize = 10 * 1024 * 1024;
+/// An attachment description's limit, in characters.
+const DESCRIPTION_LIMIT: usize = 1024;
 
 /// The channel and the faults waiting; one lock, held only while answering.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct State {
     pub(super) messages: Vec<Value>,
+    pub(super) files: Vec<PostedFile>,
     pub(super) faults: VecDeque<Fault>,
+    pub(super) max_file_bytes: usize,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            messages: Vec::new(),
+            files: Vec::new(),
+            faults: VecDeque::new(),
+            max_file_bytes: FILE_LIMIT,
+        }
+    }
+}
+
+fn invalid_form(field: &str, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(400).set_body_json(json!({
+        "message": "Invalid Form Body",
+        "code": 50035,
+        "errors": {field: {"_errors": [{"code": "BASE_TYPE_INVALID", "message": message}]}},
+    }))
+}
+
+/// The JSON of a multipart message and its files, checked as Discord checks them.
+fn read_form(
+    req: &Request,
+    max_file_bytes: usize,
+) -> Result<(Value, Vec<(multipart::Field, String)>), ResponseTemplate> {
+    let fields = multipart::fields(req).map_err(|e| invalid_form("payload_json", &e))?;
+    let body = fields
+        .iter()
+        .find(|f| f.name == "payload_json")
+        .and_then(|f| serde_json::from_slice::<Value>(&f.data).ok())
+        .ok_or_else(|| invalid_form("payload_json", "fake: no payload_json part"))?;
+    let attachments = body["attachments"].as_array().cloned().unwrap_or_default();
+    let mut files = Vec::new();
+    for field in fields.iter().filter(|f| f.name != "payload_json") {
+        let index = field
+            .name
+            .strip_prefix("files[")
+            .and_then(|rest| rest.strip_suffix(']'))
+            .and_then(|n| n.parse::<u64>().ok())
+            .ok_or_else(|| invalid_form("files", &format!("unexpected part {}", field.name)))?;
+        let Some(described) = attachments.iter().find(|a| a["id"].as_u64() == Some(index)) else {
+            return Err(invalid_form(
+                "attachments",
+                "fake: a file without its attachments entry",
+            ));
+        };
+        if field.file_name.is_none() {
+            return Err(invalid_form(
+                "files",
+                "fake: a file part without a file name",
+            ));
+        }
+        if field.content_type.as_deref() != Some("image/png")
+            || !field.data.starts_with(b"\x89PNG\r\n\x1a\n")
+        {
+            return Err(invalid_form("files", "fake: expected an image/png PNG"));
+        }
+        if field.data.len() > max_file_bytes {
+            return Err(discord_error(413, "Request entity too large", 40005));
+        }
+        let description = described["description"].as_str().unwrap_or_default();
+        if description.chars().count() > DESCRIPTION_LIMIT {
+            return Err(invalid_form(
+                "attachments",
+                "Must be 1024 or fewer in length.",
+            ));
+        }
+        if description.trim().is_empty() {
+            return Err(invalid_form(
+                "attachments",
+                "fake: every image must carry alt text",
+            ));
+        }
+        files.push((field.clone(), description.to_owned()));
+    }
+    if files.len() != attachments.len() {
+        return Err(invalid_form(
+            "attachments",
+            "fake: an attachment without its file",
+        ));
+    }
+    Ok((body, files))
 }
 
 fn discord_error(status: u16, message: &str, code: u32) -> ResponseTemplate {
@@ -38,14 +129,21 @@ impl Respond for Router {
         if req.method.as_str() != "POST" {
             return discord_error(405, "405: Method Not Allowed", 0);
         }
-        let is_json = req
+        let content_type = req
             .headers
             .get("content-type")
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        let body = match serde_json::from_slice::<Value>(&req.body) {
-            Ok(body) if is_json => body,
-            _ => return discord_error(400, "Cannot send an empty message", 50006),
+            .unwrap_or_default();
+        let (body, files) = if content_type.starts_with("multipart/form-data") {
+            match read_form(req, state.max_file_bytes) {
+                Ok(read) => read,
+                Err(refusal) => return refusal,
+            }
+        } else {
+            match serde_json::from_slice::<Value>(&req.body) {
+                Ok(body) if content_type.starts_with("application/json") => (body, Vec::new()),
+                _ => return discord_error(400, "Cannot send an empty message", 50006),
+            }
         };
         if body["allowed_mentions"] != json!({"parse": []}) {
             return discord_error(400, "fake: allowed_mentions must be {\"parse\": []}", 0);
@@ -82,6 +180,29 @@ impl Respond for Router {
             _ => {}
         }
         let id = (1_300_000_000_000_000_000u64 + state.messages.len() as u64 + 1).to_string();
+        let attachments: Vec<Value> = files
+            .iter()
+            .enumerate()
+            .map(|(i, (f, description))| {
+                json!({
+                    "id": format!("{id}{i}"),
+                    "filename": f.file_name,
+                    "description": description,
+                    "content_type": f.content_type,
+                    "size": f.data.len(),
+                    "url": format!("https://cdn.discordapp.com/attachments/1000/{id}/chart.png"),
+                })
+            })
+            .collect();
+        for (f, description) in files {
+            state.files.push(PostedFile {
+                message_id: id.clone(),
+                file_name: f.file_name,
+                content_type: f.content_type,
+                description,
+                bytes: f.data,
+            });
+        }
         let message = json!({
             "id": id,
             "type": 0,
@@ -90,6 +211,7 @@ impl Respond for Router {
             "webhook_id": WEBHOOK_ID,
             "author": {"id": WEBHOOK_ID, "username": "watchtime", "bot": true},
             "mentions": [],
+            "attachments": attachments,
             "timestamp": "2026-05-02T21:00:00.000000+00:00",
         });
         state.messages.push(message.clone());

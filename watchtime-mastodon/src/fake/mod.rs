@@ -13,9 +13,16 @@
 //!   newest first; `since_id` is refused to catch the wrong walk), `limit` up to 80;
 //! - `GET /api/v2/instance` with `configuration.statuses.max_characters`, or without it, or
 //!   missing (404), or behind the token;
-//! - `GET /api/v1/accounts/verify_credentials` naming the bot ([`BOT_ID`]).
+//! - `GET /api/v1/accounts/verify_credentials` naming the bot ([`BOT_ID`]);
+//! - `POST /api/v2/media` as `multipart/form-data` with a `file` part of type `image/png` that
+//!   is a PNG no larger than the instance's limit (16 MB, [`MastodonFake::max_image_bytes`]) and
+//!   a `description` of at most 1500 characters, which this fake requires (every chart carries
+//!   alt text); 200 when processed at once, or 202 and then `GET /api/v1/media/:id` answering
+//!   206 until processed ([`Fault::Processing`]);
+//! - `media_ids` on a status name uploaded, processed attachments not used by another status
+//!   (422 otherwise, as Mastodon refuses them).
 //!
-//! Faults ([`Fault`]) are consumed in order, separately for status posts and for GETs: a rate
+//! Faults ([`Fault`]) are consumed in order, separately for status posts, uploads and GETs: a rate
 //! limit with an ISO 8601 `X-RateLimit-Reset`, a 5xx before or after the status is created, a
 //! slow answer after creating it (for timeouts and crashes between send and record), garbage.
 //!
@@ -33,6 +40,7 @@
 //! # }
 //! ```
 
+mod multipart;
 mod server;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -44,7 +52,7 @@ use watchtime_core::retry::RetryPolicy;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request};
 
-use crate::{MastodonClient, MastodonConfig};
+use crate::{MastodonClient, MastodonConfig, MediaWait};
 use server::{Instance, Router, State};
 
 /// The fake's access token; logs must never show it.
@@ -68,6 +76,28 @@ pub enum Fault {
     SlowAfterCreate(Duration),
     /// 200 with a body that is not JSON.
     Garbled,
+    /// Uploads only: the attachment is stored, then processed in the background; this many
+    /// polls answer 206 before it is ready (202 first).
+    Processing(u32),
+    /// Uploads only: 413 from the proxy in front of the instance; nothing stored.
+    PayloadTooLarge,
+}
+
+/// An image the fake received.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upload {
+    /// The attachment id.
+    pub id: String,
+    /// The `file` part's file name.
+    pub file_name: Option<String>,
+    /// The `file` part's content type.
+    pub content_type: Option<String>,
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// The alt text (`description`).
+    pub description: String,
+    /// The status it is attached to, once one names it.
+    pub status: Option<String>,
 }
 
 /// A status the fake created: the request's body and key, and the id it got.
@@ -95,6 +125,14 @@ impl Created {
     /// The visibility asked for (`public` when absent, as Mastodon defaults).
     pub fn visibility(&self) -> &str {
         self.body["visibility"].as_str().unwrap_or("public")
+    }
+
+    /// The attachment ids it carries (`media_ids`).
+    pub fn media_ids(&self) -> Vec<&str> {
+        self.body["media_ids"]
+            .as_array()
+            .map(|ids| ids.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default()
     }
 }
 
@@ -161,6 +199,18 @@ impl MastodonFake {
     #[must_use]
     pub fn post_faults(self, faults: impl IntoIterator<Item = Fault>) -> Self {
         self.with(|s| s.post_faults.extend(faults))
+    }
+
+    /// The next image uploads meet these faults, in order.
+    #[must_use]
+    pub fn upload_faults(self, faults: impl IntoIterator<Item = Fault>) -> Self {
+        self.with(|s| s.upload_faults.extend(faults))
+    }
+
+    /// Images larger than `bytes` are refused (422), as an instance with that limit does.
+    #[must_use]
+    pub fn max_image_bytes(self, bytes: usize) -> Self {
+        self.with(|s| s.max_image_bytes = bytes)
     }
 
     /// The next GET requests meet these faults, in order.
@@ -276,12 +326,16 @@ impl MastodonFake {
         self.server.uri()
     }
 
-    /// Settings pointing at the fake with its token, no waiting between retries and a 2 s
-    /// timeout.
+    /// Settings pointing at the fake with its token, no waiting between retries, a 2 s
+    /// timeout, and 5 polls 10 ms apart for an image being processed.
     pub fn config(&self) -> MastodonConfig {
         MastodonConfig::new(self.uri(), TOKEN.into())
             .with_retry(RetryPolicy::immediate(3))
             .with_timeout(Duration::from_secs(2))
+            .with_media_wait(MediaWait {
+                polls: 5,
+                interval: Duration::from_millis(10),
+            })
     }
 
     /// Settings for an address where nothing listens (connections are refused).
@@ -305,6 +359,11 @@ impl MastodonFake {
     /// The statuses created, in order (posts and replies).
     pub fn created(&self) -> Vec<Created> {
         self.state().created.clone()
+    }
+
+    /// The images received, in order (attached or not).
+    pub fn uploads(&self) -> Vec<Upload> {
+        self.state().uploads.clone()
     }
 
     /// The texts of the statuses created that reply to nothing (the daily posts), in order.

@@ -9,7 +9,13 @@ use serde_json::{Value, json};
 use unicode_segmentation::UnicodeSegmentation;
 use wiremock::{Request, Respond, ResponseTemplate};
 
-use super::{BOT_ACCT, BOT_ID, Created, Fault, TOKEN};
+use super::multipart;
+use super::{BOT_ACCT, BOT_ID, Created, Fault, TOKEN, Upload};
+
+/// Mastodon's default image limit (`MAX_IMAGE_SIZE`, 16 MB).
+const DEFAULT_IMAGE_LIMIT: usize = 16 * 1024 * 1024;
+/// A media description's limit in characters.
+const DESCRIPTION_LIMIT: usize = 1500;
 
 /// What `/api/v2/instance` says.
 #[derive(Debug)]
@@ -30,6 +36,11 @@ pub(super) struct State {
     pub(super) notifications: Vec<Value>,
     pub(super) post_faults: VecDeque<Fault>,
     pub(super) get_faults: VecDeque<Fault>,
+    pub(super) upload_faults: VecDeque<Fault>,
+    pub(super) uploads: Vec<Upload>,
+    /// Polls left before each upload (by index) is processed.
+    processing: HashMap<String, u32>,
+    pub(super) max_image_bytes: usize,
     /// The date of mentions added from now on.
     pub(super) mentions_dated: DateTime<Utc>,
 }
@@ -43,6 +54,10 @@ impl State {
             notifications: vec![],
             post_faults: VecDeque::new(),
             get_faults: VecDeque::new(),
+            upload_faults: VecDeque::new(),
+            uploads: vec![],
+            processing: HashMap::new(),
+            max_image_bytes: DEFAULT_IMAGE_LIMIT,
             mentions_dated,
         }
     }
@@ -122,7 +137,8 @@ impl Respond for Router {
                 Some(Fault::Garbled) => {
                     return ResponseTemplate::new(200).set_body_string("<html>");
                 }
-                Some(Fault::SlowAfterCreate(_)) | None => {}
+                Some(Fault::SlowAfterCreate(_) | Fault::Processing(_) | Fault::PayloadTooLarge)
+                | None => {}
             }
         }
         if route == ("GET", "/api/v2/instance") {
@@ -136,6 +152,10 @@ impl Respond for Router {
                 .set_body_json(json!({"id": BOT_ID, "username": BOT_ACCT, "acct": BOT_ACCT})),
             ("GET", "/api/v1/notifications") => state.notifications(req),
             ("POST", "/api/v1/statuses") => state.post_status(req),
+            ("POST", "/api/v2/media") => state.upload(req),
+            ("GET", path) if path.starts_with("/api/v1/media/") => {
+                state.media_status(&path["/api/v1/media/".len()..])
+            }
             _ => error(404, "Record not found"),
         }
     }
@@ -258,6 +278,28 @@ impl State {
                 "Validation failed: Visibility is not included in the list",
             );
         }
+        let media_ids: Vec<String> = match body.get("media_ids") {
+            None => vec![],
+            Some(Value::Array(ids)) if ids.iter().all(Value::is_string) => ids
+                .iter()
+                .filter_map(|id| id.as_str().map(str::to_owned))
+                .collect(),
+            Some(_) => return error(422, "fake: media_ids must be an array of id strings"),
+        };
+        for id in &media_ids {
+            let Some(upload) = self.uploads.iter().find(|u| &u.id == id) else {
+                return error(422, "Validation failed: Media attachments are invalid");
+            };
+            if upload.status.is_some() {
+                return error(422, "Validation failed: Media attachments are invalid");
+            }
+            if self.processing.contains_key(id) {
+                return error(
+                    422,
+                    "Cannot attach files that have not finished processing. Try again in a moment!",
+                );
+            }
+        }
         if let Some(target) = body.get("in_reply_to_id").and_then(Value::as_str) {
             let known = self
                 .notifications
@@ -269,6 +311,11 @@ impl State {
             }
         }
         let id = (110_000_000_000_000_000u64 + self.created.len() as u64 + 1).to_string();
+        for upload in &mut self.uploads {
+            if media_ids.contains(&upload.id) {
+                upload.status = Some(id.clone());
+            }
+        }
         self.created.push(Created {
             id,
             key: key.clone(),
@@ -283,6 +330,111 @@ impl State {
             Some(Fault::Garbled) => ResponseTemplate::new(200).set_body_string("<html>"),
             _ => ok,
         }
+    }
+
+    /// `POST /api/v2/media`: checks the form as Mastodon does (and requires alt text).
+    fn upload(&mut self, req: &Request) -> ResponseTemplate {
+        let fault = self.upload_faults.pop_front();
+        match fault {
+            Some(Fault::RateLimited(ahead)) => return rate_limited(ahead),
+            Some(Fault::ServerError(code)) => return error(code, "Internal server error"),
+            Some(Fault::PayloadTooLarge) => {
+                return ResponseTemplate::new(413)
+                    .set_body_string("<html>413 Request Entity Too Large</html>");
+            }
+            _ => {}
+        }
+        let fields = match multipart::fields(req) {
+            Ok(fields) => fields,
+            Err(e) => return error(422, &format!("fake: {e}")),
+        };
+        let Some(file) = fields.iter().find(|f| f.name == "file") else {
+            return error(422, "Validation failed: File can't be blank");
+        };
+        if file.file_name.is_none() {
+            return error(422, "fake: the file part has no file name");
+        }
+        if file.content_type.as_deref() != Some("image/png")
+            || !file.data.starts_with(b"\x89PNG\r\n\x1a\n")
+        {
+            return error(422, "Validation failed: File content type is invalid");
+        }
+        if file.data.len() > self.max_image_bytes {
+            return error(
+                422,
+                &format!(
+                    "Validation failed: File file size must be less than {} bytes",
+                    self.max_image_bytes
+                ),
+            );
+        }
+        let description = fields
+            .iter()
+            .find(|f| f.name == "description")
+            .and_then(multipart::Field::text)
+            .unwrap_or_default()
+            .to_owned();
+        if description.trim().is_empty() {
+            return error(422, "fake: every image must carry alt text (description)");
+        }
+        if description.chars().count() > DESCRIPTION_LIMIT {
+            return error(
+                422,
+                "Validation failed: Description is too long (maximum is 1500 characters)",
+            );
+        }
+        let id = (120_000_000_000_000_000u64 + self.uploads.len() as u64 + 1).to_string();
+        self.uploads.push(Upload {
+            id: id.clone(),
+            file_name: file.file_name.clone(),
+            content_type: file.content_type.clone(),
+            bytes: file.data.clone(),
+            description,
+            status: None,
+        });
+        let i = self.uploads.len() - 1;
+        match fault {
+            Some(Fault::Processing(polls)) => {
+                self.processing.insert(id, polls);
+                ResponseTemplate::new(202).set_body_json(self.media_json(i, false))
+            }
+            Some(Fault::SlowAfterCreate(delay)) => ResponseTemplate::new(200)
+                .set_body_json(self.media_json(i, true))
+                .set_delay(delay),
+            Some(Fault::ServerErrorAfterCreate(code)) => error(code, "Bad gateway"),
+            Some(Fault::Garbled) => ResponseTemplate::new(200).set_body_string("<html>"),
+            _ => ResponseTemplate::new(200).set_body_json(self.media_json(i, true)),
+        }
+    }
+
+    /// `GET /api/v1/media/:id`: 206 while processing, then 200.
+    fn media_status(&mut self, id: &str) -> ResponseTemplate {
+        let Some(i) = self.uploads.iter().position(|u| u.id == id) else {
+            return error(404, "Record not found");
+        };
+        match self.processing.get_mut(id) {
+            Some(0) => {
+                self.processing.remove(id);
+                ResponseTemplate::new(200).set_body_json(self.media_json(i, true))
+            }
+            Some(left) => {
+                *left -= 1;
+                ResponseTemplate::new(206).set_body_json(self.media_json(i, false))
+            }
+            None => ResponseTemplate::new(200).set_body_json(self.media_json(i, true)),
+        }
+    }
+
+    fn media_json(&self, i: usize, processed: bool) -> Value {
+        let u = &self.uploads[i];
+        let url = format!("https://files.example.social/media/{}.png", u.id);
+        json!({
+            "id": u.id,
+            "type": "image",
+            "url": if processed { Value::String(url) } else { Value::Null },
+            "preview_url": format!("https://files.example.social/small/{}.png", u.id),
+            "description": u.description,
+        })
     }
 
     fn status_json(&self, i: usize) -> Value {

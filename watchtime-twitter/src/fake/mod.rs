@@ -16,6 +16,12 @@
 //!   `pagination_token` and the field parameters, escapes `&`, `<`, `>` as X does, reaches only
 //!   the 800 newest, and refuses unknown parameters with 400.
 //! - **`GET /2/users/me`** names the bot ([`BOT_ID`], [`BOT_HANDLE`]).
+//! - **`POST /2/media/upload`** takes `multipart/form-data` with a `media` file part of type
+//!   `image/png` holding a PNG of at most 5 MB ([`XFake::max_image_bytes`]), and
+//!   `media_category=tweet_image`; **`POST /2/media/metadata`** takes JSON
+//!   `{"id", "metadata": {"alt_text": {"text"}}}` for a known image, at most 1000 characters.
+//!   A post's `media.media_ids` must name uploaded images, and (this fake's rule: every chart
+//!   carries alt text) images that have their alt text.
 //!
 //! Faults ([`Fault`]) are scripted per [`Route`] and consumed in order, one per request:
 //! a rate limit with `x-rate-limit-reset`, a status with an X-shaped body, a slow answer (for
@@ -38,6 +44,7 @@
 //! # }
 //! ```
 
+mod multipart;
 mod server;
 mod signature;
 
@@ -118,6 +125,27 @@ pub enum Route {
     Me,
     /// `GET /2/users/:id/mentions`.
     Mentions,
+    /// `POST /2/media/upload`.
+    Upload,
+    /// `POST /2/media/metadata`.
+    AltText,
+}
+
+/// An image uploaded to the fake.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredMedia {
+    /// X's media id.
+    pub id: String,
+    /// The `media` part's file name.
+    pub file_name: Option<String>,
+    /// The `media` part's content type.
+    pub content_type: Option<String>,
+    /// The `media_category` field.
+    pub category: Option<String>,
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// Its alt text, once set.
+    pub alt_text: Option<String>,
 }
 
 /// What the next request on a route meets instead of (or besides) a normal answer.
@@ -148,6 +176,8 @@ pub struct StoredTweet {
     pub text: String,
     /// The post it answers, for replies.
     pub reply_to: Option<String>,
+    /// The images it shows (`media.media_ids`).
+    pub media_ids: Vec<String>,
 }
 
 /// A mention of the bot waiting in the fake's mentions timeline.
@@ -215,6 +245,16 @@ impl XFake {
             .respond_with(handler(Route::Tweets))
             .mount(&server)
             .await;
+        Mock::given(method("POST"))
+            .and(path("/2/media/upload"))
+            .respond_with(handler(Route::Upload))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/2/media/metadata"))
+            .respond_with(handler(Route::AltText))
+            .mount(&server)
+            .await;
         Mock::given(method("GET"))
             .and(path("/2/users/me"))
             .respond_with(handler(Route::Me))
@@ -271,6 +311,13 @@ impl XFake {
     #[must_use]
     pub fn slow_once(self, route: Route, delay: Duration) -> Self {
         self.fault(route, Fault::Slow(delay))
+    }
+
+    /// Images larger than `bytes` are refused, as X refuses images over 5 MB.
+    #[must_use]
+    pub fn max_image_bytes(self, bytes: usize) -> Self {
+        self.state().max_image_bytes = bytes;
+        self
     }
 
     /// Adds mentions to the bot's mentions timeline (any order; X serves newest first).
@@ -361,6 +408,11 @@ impl XFake {
             .into_iter()
             .filter(|t| t.reply_to.is_some())
             .collect()
+    }
+
+    /// The images uploaded, in order (used or not).
+    pub fn media(&self) -> Vec<StoredMedia> {
+        self.state().media.clone()
     }
 
     /// The JSON bodies received on `POST /2/tweets`, in order (refused ones included).

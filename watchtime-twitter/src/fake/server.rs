@@ -8,8 +8,16 @@ use serde_json::{Value, json};
 use watchtime_core::message::TextLimit;
 use wiremock::{Request, Respond, ResponseTemplate};
 
+use super::multipart;
 use super::signature::verify_signature;
-use super::{BOT_HANDLE, BOT_ID, FakeMention, Fault, Route, StoredTweet, duplicate_body};
+use super::{
+    BOT_HANDLE, BOT_ID, FakeMention, Fault, Route, StoredMedia, StoredTweet, duplicate_body,
+};
+
+/// X's limit for an image, 5 MB.
+const IMAGE_LIMIT: usize = 5 * 1024 * 1024;
+/// X's limit for alt text, in characters.
+const ALT_TEXT_LIMIT: usize = 1000;
 
 /// The prefix of the fake's pagination tokens (the rest is an offset).
 const TOKEN_PREFIX: &str = "7140dibdnow9c7btw4";
@@ -27,6 +35,8 @@ pub(super) struct State {
     pub(super) refusals: Vec<String>,
     pub(super) arrivals: Vec<(Route, SystemTime)>,
     pub(super) resets_sent: Vec<u64>,
+    pub(super) media: Vec<StoredMedia>,
+    pub(super) max_image_bytes: usize,
 }
 
 impl State {
@@ -41,6 +51,8 @@ impl State {
             refusals: Vec::new(),
             arrivals: Vec::new(),
             resets_sent: Vec::new(),
+            media: Vec::new(),
+            max_image_bytes: IMAGE_LIMIT,
         }
     }
 
@@ -50,12 +62,23 @@ impl State {
         reply_to: Option<String>,
         earlier: bool,
     ) -> String {
+        self.store_tweet_with_media(text, reply_to, Vec::new(), earlier)
+    }
+
+    fn store_tweet_with_media(
+        &mut self,
+        text: &str,
+        reply_to: Option<String>,
+        media_ids: Vec<String>,
+        earlier: bool,
+    ) -> String {
         let id = self.next_id.to_string();
         self.next_id += 1;
         let tweet = StoredTweet {
             id: id.clone(),
             text: text.to_owned(),
             reply_to,
+            media_ids,
         };
         self.tweets.push((tweet, earlier));
         id
@@ -67,6 +90,10 @@ pub(super) fn route_of(r: &Request) -> Option<Route> {
     let p = r.url.path();
     if p == "/2/tweets" {
         Some(Route::Tweets)
+    } else if p == "/2/media/upload" {
+        Some(Route::Upload)
+    } else if p == "/2/media/metadata" {
+        Some(Route::AltText)
     } else if p == "/2/users/me" {
         Some(Route::Me)
     } else if p.starts_with("/2/users/") && p.ends_with("/mentions") {
@@ -125,6 +152,8 @@ impl Respond for Handler {
                 "data": {"id": BOT_ID, "name": "Watchtime", "username": BOT_HANDLE}
             })),
             Route::Mentions => mentions(&mut state, req),
+            Route::Upload => upload(&mut state, req),
+            Route::AltText => alt_text(&mut state, req),
         };
         if let Some(status) = after {
             return ResponseTemplate::new(status).set_body_json(json!({
@@ -161,7 +190,10 @@ fn create_tweet(state: &mut State, req: &Request) -> ResponseTemplate {
     let Some(obj) = body.as_object() else {
         return bad_request(state, "body is not an object".into());
     };
-    if let Some(key) = obj.keys().find(|k| !matches!(k.as_str(), "text" | "reply")) {
+    if let Some(key) = obj
+        .keys()
+        .find(|k| !matches!(k.as_str(), "text" | "reply" | "media"))
+    {
         return bad_request(state, format!("unexpected field {key}"));
     }
     let Some(text) = obj.get("text").and_then(Value::as_str) else {
@@ -177,6 +209,29 @@ fn create_tweet(state: &mut State, req: &Request) -> ResponseTemplate {
             }
         }
     };
+    let media_ids = match obj.get("media") {
+        None => Vec::new(),
+        Some(media) => {
+            let ids: Option<Vec<String>> = media
+                .get("media_ids")
+                .and_then(Value::as_array)
+                .filter(|_| media.as_object().is_some_and(|o| o.len() == 1))
+                .and_then(|ids| ids.iter().map(|i| i.as_str().map(str::to_owned)).collect());
+            match ids {
+                Some(ids) if (1..=4).contains(&ids.len()) => ids,
+                _ => return bad_request(state, format!("bad media object {media}")),
+            }
+        }
+    };
+    for id in &media_ids {
+        match state.media.iter().find(|m| &m.id == id) {
+            None => return bad_request(state, format!("media id {id} was not uploaded")),
+            Some(m) if m.alt_text.is_none() => {
+                return bad_request(state, format!("fake: media {id} has no alt text"));
+            }
+            Some(_) => {}
+        }
+    }
     if let Some(id) = &reply_to
         && !state.mentions.iter().any(|m| m.id.to_string() == *id)
     {
@@ -191,9 +246,80 @@ fn create_tweet(state: &mut State, req: &Request) -> ResponseTemplate {
     if state.tweets.iter().any(|(t, _)| t.text == text) {
         return ResponseTemplate::new(403).set_body_json(duplicate_body());
     }
-    let id = state.store_tweet(text, reply_to, false);
+    let id = state.store_tweet_with_media(text, reply_to, media_ids, false);
     ResponseTemplate::new(201).set_body_json(json!({
         "data": {"id": id, "text": text, "edit_history_tweet_ids": [id]}
+    }))
+}
+
+/// `POST /2/media/upload`, one-shot: the `media` file, its category and type.
+fn upload(state: &mut State, req: &Request) -> ResponseTemplate {
+    let fields = match multipart::fields(req) {
+        Ok(fields) => fields,
+        Err(e) => return bad_request(state, format!("upload: {e}")),
+    };
+    let field = |name: &str| fields.iter().find(|f| f.name == name);
+    let Some(media) = field("media") else {
+        return bad_request(state, "upload without a media part".into());
+    };
+    let category = field("media_category")
+        .and_then(multipart::Field::text)
+        .map(str::to_owned);
+    if category.as_deref() != Some("tweet_image") {
+        return bad_request(state, format!("media_category {category:?}"));
+    }
+    if media.content_type.as_deref() != Some("image/png")
+        || field("media_type").and_then(multipart::Field::text) != Some("image/png")
+        || !media.data.starts_with(b"\x89PNG\r\n\x1a\n")
+    {
+        return bad_request(state, "the media is not a PNG as declared".into());
+    }
+    if media.data.len() > state.max_image_bytes {
+        state.refusals.push("image too large".into());
+        return ResponseTemplate::new(400).set_body_json(json!({
+            "errors": [{"message": format!("File size exceeds {} bytes.", state.max_image_bytes)}],
+            "title": "Invalid Request", "detail": "One or more parameters to your request was invalid.",
+            "type": "https://api.twitter.com/2/problems/invalid-request"
+        }));
+    }
+    let id = (1_950_000_000_000_000_000u64 + state.media.len() as u64).to_string();
+    state.media.push(StoredMedia {
+        id: id.clone(),
+        file_name: media.file_name.clone(),
+        content_type: media.content_type.clone(),
+        category,
+        bytes: media.data.clone(),
+        alt_text: None,
+    });
+    ResponseTemplate::new(200).set_body_json(json!({
+        "data": {
+            "id": id,
+            "media_key": format!("3_{id}"),
+            "size": media.data.len(),
+            "expires_after_secs": 86400,
+            "image": {"image_type": "image/png", "w": 1200, "h": 675}
+        }
+    }))
+}
+
+/// `POST /2/media/metadata`: alt text for an uploaded image.
+fn alt_text(state: &mut State, req: &Request) -> ResponseTemplate {
+    let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
+        return bad_request(state, "metadata body is not JSON".into());
+    };
+    let id = body["id"].as_str().unwrap_or_default().to_owned();
+    let Some(text) = body["metadata"]["alt_text"]["text"].as_str() else {
+        return bad_request(state, format!("metadata without alt_text.text: {body}"));
+    };
+    if text.chars().count() > ALT_TEXT_LIMIT {
+        return bad_request(state, "alt text over 1000 characters".into());
+    }
+    let Some(media) = state.media.iter_mut().find(|m| m.id == id) else {
+        return bad_request(state, format!("metadata for unknown media {id}"));
+    };
+    media.alt_text = Some(text.to_owned());
+    ResponseTemplate::new(200).set_body_json(json!({
+        "data": {"id": id, "associated_metadata": {"alt_text": {"text": text}}}
     }))
 }
 
