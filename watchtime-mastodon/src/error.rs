@@ -93,6 +93,16 @@ pub enum MastodonError {
     /// a header).
     #[error("invalid Mastodon settings: {0}")]
     Config(String),
+
+    /// The notification stream sent nothing, not even a heartbeat, for this long: the
+    /// connection is dead even if it looks open.
+    #[error("the notification stream of {host} was silent for {after:?}")]
+    Silent {
+        /// The streaming host.
+        host: String,
+        /// The silence tolerated.
+        after: Duration,
+    },
 }
 
 impl From<MastodonError> for Error {
@@ -109,7 +119,8 @@ impl From<MastodonError> for Error {
             // A garbled 2xx is usually a proxy or maintenance page: it goes away by itself.
             MastodonError::Server { .. }
             | MastodonError::Network { .. }
-            | MastodonError::Malformed { .. } => Error::unavailable_from(SERVICE, e),
+            | MastodonError::Malformed { .. }
+            | MastodonError::Silent { .. } => Error::unavailable_from(SERVICE, e),
             MastodonError::Rejected { .. }
             | MastodonError::TooLong { .. }
             | MastodonError::Config(_) => Error::invalid(e.to_string()),
