@@ -28,7 +28,7 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
         Command::Report(args) => report::run(&config, &args).await,
         Command::Run(args) => run::run(&config, &args).await,
         Command::Collect(args) => collect::run(&config, &args).await,
-        Command::Answer => answer::run(&config).await,
+        Command::Answer(args) => answer::run(&config, &args).await,
         Command::Migrate => migrate::run(&config).await,
     }
 }

@@ -13,7 +13,9 @@
 //!   newest first; `since_id` is refused to catch the wrong walk), `limit` up to 80;
 //! - `GET /api/v2/instance` with `configuration.statuses.max_characters`, or without it, or
 //!   missing (404), or behind the token;
-//! - `GET /api/v1/accounts/verify_credentials` naming the bot ([`BOT_ID`]).
+//! - `GET /api/v1/accounts/verify_credentials` naming the bot ([`BOT_ID`]);
+//! - the notification stream on a streaming host of its own ([`StreamFake`], named by the
+//!   instance's `configuration.urls.streaming`).
 //!
 //! Faults ([`Fault`]) are consumed in order, separately for status posts and for GETs: a rate
 //! limit with an ISO 8601 `X-RateLimit-Reset`, a 5xx before or after the status is created, a
@@ -34,6 +36,7 @@
 //! ```
 
 mod server;
+mod stream;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -46,6 +49,7 @@ use wiremock::{Mock, MockServer, Request};
 
 use crate::{MastodonClient, MastodonConfig};
 use server::{Instance, Router, State};
+pub use stream::{StreamConnection, StreamFake, StreamRequest};
 
 /// The fake's access token; logs must never show it.
 pub const TOKEN: &str = "tok-SECRET-mastodon-7f3a9c";
@@ -157,6 +161,13 @@ impl MastodonFake {
         self.with(|s| s.instance = Instance::RequiresAuth(500))
     }
 
+    /// `configuration.urls.streaming` = `address` (a [`StreamFake::address`]); by default the
+    /// instance names `wss://example.social`, where nothing answers.
+    #[must_use]
+    pub fn streaming_url(self, address: &str) -> Self {
+        self.with(|s| s.streaming = address.to_owned())
+    }
+
     /// The next status posts meet these faults, in order.
     #[must_use]
     pub fn post_faults(self, faults: impl IntoIterator<Item = Fault>) -> Self {
@@ -193,14 +204,15 @@ impl MastodonFake {
     }
 
     /// Adds a public mention posted `at` in a running scenario (new mentions between two
-    /// rounds of answering).
+    /// rounds of answering). Returns the notification, to stream it too
+    /// ([`StreamFake::notification`]).
     pub fn add_mention(
         &self,
         at: DateTime<Utc>,
         (id, status_id): (&str, &str),
         acct: &str,
         content: &str,
-    ) {
+    ) -> Value {
         let n = server::notification(
             id,
             status_id,
@@ -209,7 +221,8 @@ impl MastodonFake {
             "public",
             at,
         );
-        self.state().notifications.push(n);
+        self.state().notifications.push(n.clone());
+        n
     }
 
     /// A mention with a given status visibility (`public`, `unlisted`, `private`, `direct`).

@@ -32,6 +32,8 @@ pub(super) struct State {
     pub(super) get_faults: VecDeque<Fault>,
     /// The date of mentions added from now on.
     pub(super) mentions_dated: DateTime<Utc>,
+    /// `configuration.urls.streaming`.
+    pub(super) streaming: String,
 }
 
 impl State {
@@ -44,6 +46,7 @@ impl State {
             post_faults: VecDeque::new(),
             get_faults: VecDeque::new(),
             mentions_dated,
+            streaming: "wss://example.social".to_owned(),
         }
     }
 }
@@ -155,7 +158,7 @@ impl State {
                 "domain": "example.social",
                 "title": "Example",
                 "version": "4.4.0",
-                "configuration": {"urls": {"streaming": "wss://example.social"}, "statuses": {"max_media_attachments": 4, "characters_reserved_per_url": 23}},
+                "configuration": {"urls": {"streaming": self.streaming}, "statuses": {"max_media_attachments": 4, "characters_reserved_per_url": 23}},
             });
             if let Some(max) = max {
                 body["configuration"]["statuses"]["max_characters"] = json!(max);
