@@ -248,7 +248,9 @@ impl MentionArgs {
     pub fn stream(&self) -> crate::daemon::StreamSettings {
         crate::daemon::StreamSettings {
             enabled: self.mention_stream,
-            idle_timeout: std::time::Duration::from_secs(u64::from(self.mention_stream_idle.max(1))),
+            idle_timeout: std::time::Duration::from_secs(u64::from(
+                self.mention_stream_idle.max(1),
+            )),
         }
     }
 }

@@ -95,7 +95,14 @@ impl Mock {
         std::fs::write(&config_path, config).unwrap();
         let port = free_port();
         let child = Command::new(&exe)
-            .args(["serve", "--in-memory", "--host", "127.0.0.1", "--log-level", "warning"])
+            .args([
+                "serve",
+                "--in-memory",
+                "--host",
+                "127.0.0.1",
+                "--log-level",
+                "warning",
+            ])
             .arg("--port")
             .arg(port.to_string())
             .arg("--config")
@@ -215,9 +222,10 @@ impl Bot {
         // Streaming: /healthz says so once the stream is connected.
         let started = Instant::now();
         loop {
-            let mode = bot.healthz().await.and_then(|h| {
-                h["mentions"]["mastodon"].as_str().map(str::to_owned)
-            });
+            let mode = bot
+                .healthz()
+                .await
+                .and_then(|h| h["mentions"]["mastodon"].as_str().map(str::to_owned));
             if mode.as_deref() == Some("streaming") {
                 return bot;
             }
@@ -232,7 +240,9 @@ impl Bot {
     }
 
     async fn healthz(&self) -> Option<Value> {
-        let r = reqwest::get(format!("{}/healthz", self.health)).await.ok()?;
+        let r = reqwest::get(format!("{}/healthz", self.health))
+            .await
+            .ok()?;
         r.json().await.ok()
     }
 
@@ -275,7 +285,12 @@ impl Bot {
 /// Sends `count` mentions one at a time, rotating the askers, each waiting for its reply;
 /// returns each mention's status id and the time from sending it to its reply being readable.
 async fn ask(mock: &Mock, bot: &mut Bot, count: usize) -> Vec<(String, Duration)> {
-    let questions = ["Minecraft", "game Fortnite week", "streamer shroud", "Just Chatting 7d"];
+    let questions = [
+        "Minecraft",
+        "game Fortnite week",
+        "streamer shroud",
+        "Just Chatting 7d",
+    ];
     let http = reqwest::Client::new();
     let mut asked = Vec::new();
     for i in 0..count {
@@ -375,5 +390,11 @@ async fn mention_to_reply_latency_over_twenty_mentions() {
         ms[0],
         ms[ms.len() - 1]
     );
-    println!("all (ms): {}", ms.iter().map(|m| format!("{m:.0}")).collect::<Vec<_>>().join(", "));
+    println!(
+        "all (ms): {}",
+        ms.iter()
+            .map(|m| format!("{m:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 }

@@ -39,7 +39,8 @@ async fn until(child: &mut Child, what: &str, done: impl Fn() -> bool) {
 fn replies_by_status(fake: &MastodonFake) -> BTreeMap<String, usize> {
     let mut by = BTreeMap::new();
     for reply in fake.replies() {
-        *by.entry(reply.in_reply_to().unwrap().to_owned()).or_default() += 1;
+        *by.entry(reply.in_reply_to().unwrap().to_owned())
+            .or_default() += 1;
     }
     by
 }
@@ -49,7 +50,7 @@ fn replied(fake: &MastodonFake, status: &str) -> bool {
 }
 
 /// Stops `child` with SIGTERM and returns its standard error once it has exited 0.
-fn stop(mut child: Child) -> String {
+fn stop(child: Child) -> String {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -57,12 +58,19 @@ fn stop(mut child: Child) -> String {
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
     let stderr = text(&out.stderr);
-    assert!(out.status.success(), "exit {:?}; log:\n{stderr}", out.status);
+    assert!(
+        out.status.success(),
+        "exit {:?}; log:\n{stderr}",
+        out.status
+    );
     stderr
 }
 
 fn assert_clean_log(log: &str) {
-    assert!(!log.contains(mastodon::TOKEN), "the token in the log:\n{log}");
+    assert!(
+        !log.contains(mastodon::TOKEN),
+        "the token in the log:\n{log}"
+    );
     assert!(!log.contains("panicked"), "a panic:\n{log}");
 }
 
@@ -116,7 +124,12 @@ async fn a_faulty_stream_never_costs_a_reply_or_doubles_one() {
     // A duplicate of the mention already polled, then a new one: the new one is answered (so
     // the duplicate, pushed before it, was handled) and the old one not again.
     first.send(&StreamFake::notification(&polled));
-    let b = fake.add_mention(Utc::now(), ("2", "9002"), "bob", "<p>@watchtime Fortnite</p>");
+    let b = fake.add_mention(
+        Utc::now(),
+        ("2", "9002"),
+        "bob",
+        "<p>@watchtime Fortnite</p>",
+    );
     first.send(&StreamFake::notification(&b));
     until(&mut child, "the streamed mention's reply", || {
         replied(&fake, "9002")
@@ -125,7 +138,12 @@ async fn a_faulty_stream_never_costs_a_reply_or_doubles_one() {
 
     // A payload that is not JSON is passed over; the stream goes on.
     first.send("event: notification\ndata: {\"id\": \"3\", \"type\": \"mention\", \"acc\n\n");
-    let c = fake.add_mention(Utc::now(), ("4", "9004"), "carol", "<p>@watchtime chess</p>");
+    let c = fake.add_mention(
+        Utc::now(),
+        ("4", "9004"),
+        "carol",
+        "<p>@watchtime chess</p>",
+    );
     first.send(&StreamFake::notification_as_string(&c));
     until(&mut child, "the reply after a garbled event", || {
         replied(&fake, "9004")
@@ -148,18 +166,30 @@ async fn a_faulty_stream_never_costs_a_reply_or_doubles_one() {
     // without a heartbeat the stream is dropped, the next connection is refused, the one after
     // is accepted, and its backfill answers the mention.
     stream.refuse_next([503]);
-    let e = fake.add_mention(Utc::now(), ("6", "9006"), "erin", "<p>@watchtime tetris</p>");
+    let e = fake.add_mention(
+        Utc::now(),
+        ("6", "9006"),
+        "erin",
+        "<p>@watchtime tetris</p>",
+    );
     assert!(!replied(&fake, "9006"));
     let third = stream.connection().await;
-    until(&mut child, "the reply to the mention the silent stream missed", || {
-        replied(&fake, "9006")
-    })
+    until(
+        &mut child,
+        "the reply to the mention the silent stream missed",
+        || replied(&fake, "9006"),
+    )
     .await;
     // And a stream replaying everything after a reconnect changes nothing.
     for n in [&polled, &b, &c, &d, &e] {
         third.send(&StreamFake::notification(n));
     }
-    let f = fake.add_mention(Utc::now(), ("7", "9007"), "frank", "<p>@watchtime Valorant</p>");
+    let f = fake.add_mention(
+        Utc::now(),
+        ("7", "9007"),
+        "frank",
+        "<p>@watchtime Valorant</p>",
+    );
     third.send(&StreamFake::notification(&f));
     until(&mut child, "the last reply", || replied(&fake, "9007")).await;
 
@@ -181,7 +211,10 @@ async fn a_faulty_stream_never_costs_a_reply_or_doubles_one() {
         "cannot open the mention stream",
         "streamed mention handled",
     ] {
-        assert!(log.contains(needle), "{needle:?} missing from the log:\n{log}");
+        assert!(
+            log.contains(needle),
+            "{needle:?} missing from the log:\n{log}"
+        );
     }
     drop((second, third));
 }
@@ -216,7 +249,12 @@ async fn a_kill_while_a_streamed_reply_is_in_flight_leaves_one_reply() {
     fake.queue_post_faults([Fault::SlowAfterCreate(Duration::from_secs(60))]);
     let mut child = daemon();
     let first = stream.connection().await;
-    let m = fake.add_mention(Utc::now(), ("1", "9001"), "alice", "<p>@watchtime Minecraft</p>");
+    let m = fake.add_mention(
+        Utc::now(),
+        ("1", "9001"),
+        "alice",
+        "<p>@watchtime Minecraft</p>",
+    );
     first.send(&StreamFake::notification(&m));
     until(&mut child, "the reply to reach the instance", || {
         fake.created().len() == 1
@@ -235,7 +273,10 @@ async fn a_kill_while_a_streamed_reply_is_in_flight_leaves_one_reply() {
     second.send(&StreamFake::notification(&m));
     let started = Instant::now();
     while fake.status_requests().await < 2 {
-        assert!(child.try_wait().unwrap().is_none(), "the restarted daemon ended");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the restarted daemon ended"
+        );
         assert!(started.elapsed() < PATIENCE, "the reply was never resent");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -250,5 +291,8 @@ async fn a_kill_while_a_streamed_reply_is_in_flight_leaves_one_reply() {
         .map(|r| r.headers["idempotency-key"].to_str().unwrap().to_owned())
         .collect();
     assert_eq!(keys.len(), 2, "{keys:?}");
-    assert_eq!(keys[0], keys[1], "the resend carries the first attempt's key");
+    assert_eq!(
+        keys[0], keys[1],
+        "the resend carries the first attempt's key"
+    );
 }

@@ -21,7 +21,12 @@ async fn instance(stream: &StreamFake) -> MastodonFake {
         .await
         .streaming_url(&stream.address())
         .mentions_dated(Utc::now())
-        .mention("1", "9001", "alice@example.social", "<p>@watchtime minecraft</p>")
+        .mention(
+            "1",
+            "9001",
+            "alice@example.social",
+            "<p>@watchtime minecraft</p>",
+        )
 }
 
 /// Opens the stream while the fake accepts it.
@@ -29,7 +34,10 @@ async fn open<'a>(
     client: &'a watchtime_mastodon::MastodonClient,
     stream: &StreamFake,
     idle: Duration,
-) -> (MentionStream<'a>, watchtime_mastodon::fake::StreamConnection) {
+) -> (
+    MentionStream<'a>,
+    watchtime_mastodon::fake::StreamConnection,
+) {
     let (opened, connection) = tokio::join!(client.mention_stream(idle), stream.connection());
     (opened.unwrap(), connection)
 }
@@ -45,10 +53,18 @@ async fn mentions_stream_from_the_host_the_instance_names() {
         "<p>@watchtime <b>chess</b> week</p>",
     );
     let second = fake.add_mention(Utc::now(), ("3", "9003"), "carol", "<p>@watchtime go</p>");
-    let third = fake.add_mention(Utc::now(), ("4", "9004"), "dave", "<p>@watchtime tetris</p>");
+    let third = fake.add_mention(
+        Utc::now(),
+        ("4", "9004"),
+        "dave",
+        "<p>@watchtime tetris</p>",
+    );
     let client = fake.client().await;
     let (mut mentions, connection) = open(&client, &stream, IDLE).await;
-    assert_eq!(mentions.host(), stream.address().trim_start_matches("ws://"));
+    assert_eq!(
+        mentions.host(),
+        stream.address().trim_start_matches("ws://")
+    );
 
     connection.send(&StreamFake::notification(&first));
     // Passed over: a heartbeat, a status update, a follow, a payload that is not JSON.

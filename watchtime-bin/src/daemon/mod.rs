@@ -133,7 +133,10 @@ impl Daemon {
                     settings: self.settings,
                     timer: self.timer.clone(),
                     metrics: self.metrics.clone(),
-                    interval: self.mention_interval.to_std().unwrap_or(StdDuration::from_secs(60)),
+                    interval: self
+                        .mention_interval
+                        .to_std()
+                        .unwrap_or(StdDuration::from_secs(60)),
                     stream: self.stream,
                 };
                 tokio::spawn(lane.run(shutdown.clone()))
