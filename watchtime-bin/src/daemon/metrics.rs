@@ -235,4 +235,33 @@ mod tests {
             assert!(text.contains(want), "{want:?} missing from:\n{text}");
         }
     }
+
+    #[test]
+    fn mention_modes_drive_the_gauge() {
+        let m = Metrics::default();
+        assert!(m.mention_modes().is_empty());
+        m.set_mention_mode("mastodon", MentionMode::Streaming);
+        m.set_mention_mode("twitter", MentionMode::Polling);
+        let text = m.render();
+        for want in [
+            "watchtime_mention_stream_connected{platform=\"mastodon\"} 1\n",
+            "watchtime_mention_stream_connected{platform=\"twitter\"} 0\n",
+        ] {
+            assert!(text.contains(want), "{want:?} missing from:\n{text}");
+        }
+        m.set_mention_mode("mastodon", MentionMode::Polling);
+        assert!(
+            m.render()
+                .contains("watchtime_mention_stream_connected{platform=\"mastodon\"} 0\n")
+        );
+        let modes: Vec<(String, &str)> = m
+            .mention_modes()
+            .into_iter()
+            .map(|(p, mode)| (p, mode.as_str()))
+            .collect();
+        assert_eq!(
+            modes,
+            [("mastodon".into(), "polling"), ("twitter".into(), "polling")]
+        );
+    }
 }
