@@ -261,7 +261,10 @@ mod tests {
             .collect();
         assert_eq!(
             modes,
-            [("mastodon".into(), "polling"), ("twitter".into(), "polling")]
+            [
+                ("mastodon".into(), "polling"),
+                ("twitter".into(), "polling")
+            ]
         );
     }
 }
