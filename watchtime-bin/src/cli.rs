@@ -198,8 +198,8 @@ pub enum Command {
     /// Take one snapshot of live Twitch streams now and store it.
     Collect(CollectArgs),
     /// One round of answering: read new mentions on each configured platform, reply to each
-    /// at most once.
-    Answer,
+    /// at most once; with `--follow`, keep answering as mentions arrive until SIGINT/SIGTERM.
+    Answer(AnswerArgs),
     /// Serve the pages and the JSON API (read only) until SIGTERM.
     Serve(ServeArgs),
     /// Apply the store's migrations.
@@ -224,7 +224,25 @@ pub struct RunArgs {
     /// off by default.
     #[arg(long, env = "WATCHTIME_LISTEN", value_name = "ADDR")]
     pub listen: Option<std::net::SocketAddr>,
-    /// Seconds between mention rounds (platforms without mentions are not asked).
+    #[command(flatten)]
+    pub mentions: MentionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AnswerArgs {
+    /// Keep running: answer mentions as they arrive (streamed where the platform pushes them,
+    /// polled elsewhere), as the daemon does, until SIGINT or SIGTERM.
+    #[arg(long)]
+    pub follow: bool,
+    #[command(flatten)]
+    pub mentions: MentionArgs,
+}
+
+/// How the long-running commands (`run`, `answer --follow`) read mentions.
+#[derive(Debug, Args)]
+pub struct MentionArgs {
+    /// Seconds between mention rounds (platforms without mentions are not asked); while a
+    /// mention stream is connected, between the REST backfills that catch what it missed.
     #[arg(
         long,
         env = "WATCHTIME_MENTION_INTERVAL",
@@ -232,6 +250,42 @@ pub struct RunArgs {
         value_name = "SECONDS"
     )]
     pub mention_interval: u32,
+    /// Subscribe to the platforms that push mentions as they happen (Mastodon's streaming API);
+    /// `false` polls them like the others.
+    #[arg(
+        long,
+        env = "WATCHTIME_MENTION_STREAM",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        value_name = "BOOL"
+    )]
+    pub mention_stream: bool,
+    /// Seconds without a byte from a mention stream (Mastodon sends a heartbeat every 15) after
+    /// which it counts as dead and is reconnected.
+    #[arg(
+        long,
+        env = "WATCHTIME_MENTION_STREAM_IDLE",
+        default_value_t = 60,
+        value_name = "SECONDS"
+    )]
+    pub mention_stream_idle: u32,
+}
+
+impl MentionArgs {
+    /// The interval between rounds, at least 10 s.
+    pub fn interval(&self) -> chrono::Duration {
+        chrono::Duration::seconds(i64::from(self.mention_interval.max(10)))
+    }
+
+    /// Whether and how streams are used.
+    pub fn stream(&self) -> crate::daemon::StreamSettings {
+        crate::daemon::StreamSettings {
+            enabled: self.mention_stream,
+            idle_timeout: std::time::Duration::from_secs(u64::from(
+                self.mention_stream_idle.max(1),
+            )),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

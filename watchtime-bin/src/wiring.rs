@@ -1,20 +1,24 @@
 //! Choosing adapters from the configuration: the only place that knows them all.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use async_trait::async_trait;
 use url::Url;
 use watchtime_bluesky::{BlueskyClient, BlueskyConfig, DEFAULT_SERVICE_URL};
 use watchtime_core::message::TextLimit;
+use watchtime_core::ports::Mention;
 use watchtime_core::{DynMentionSource, DynPublisher, DynStore};
 use watchtime_discord::{DiscordClient, DiscordConfig};
-use watchtime_mastodon::{MastodonClient, MastodonConfig};
+use watchtime_mastodon::{MastodonClient, MastodonConfig, MentionStream};
 use watchtime_postgres::PostgresStore;
 use watchtime_sqlite::SqliteStore;
 use watchtime_twitch::{HelixConfig, HelixSource};
 use watchtime_twitter::{TwitterClient, TwitterConfig};
 
 use crate::config::{Config, DatabaseUrl, PublisherKind};
+use crate::daemon::{DynMentionPush, MentionFeed, MentionPush};
 use crate::publish::ConsolePublisher;
 use crate::secrets;
 
@@ -70,6 +74,8 @@ pub struct Platform {
     pub publisher: DynPublisher,
     /// Its mention source, for platforms that have mentions.
     pub mentions: Option<DynMentionSource>,
+    /// How it pushes mentions as they happen, for platforms that do (Mastodon).
+    pub push: Option<DynMentionPush>,
 }
 
 /// The configured platforms, in the order given. Fails with the missing variables named when a
@@ -82,19 +88,23 @@ pub async fn platforms(config: &Config, store: &DynStore) -> Result<Vec<Platform
             PublisherKind::Console => Platform {
                 publisher: Arc::new(ConsolePublisher::new(TextLimit::X)),
                 mentions: None,
+                push: None,
             },
             PublisherKind::Twitter => {
+                // X pushes mentions only through the paid Account Activity API: polled.
                 let client = Arc::new(twitter(config)?);
                 Platform {
                     publisher: client.clone(),
                     mentions: Some(client),
+                    push: None,
                 }
             }
             PublisherKind::Mastodon => {
                 let client = Arc::new(mastodon().await?);
                 Platform {
                     publisher: client.clone(),
-                    mentions: Some(client),
+                    mentions: Some(client.clone()),
+                    push: Some(Arc::new(MastodonPush(client))),
                 }
             }
             PublisherKind::Bluesky => {
@@ -111,6 +121,7 @@ pub async fn platforms(config: &Config, store: &DynStore) -> Result<Vec<Platform
                 Platform {
                     publisher: Arc::new(client),
                     mentions: None,
+                    push: None,
                 }
             }
         });
@@ -167,4 +178,29 @@ fn bluesky(store: &DynStore) -> Result<BlueskyClient> {
     let kept: Arc<dyn watchtime_core::prelude::OutboxStore> = store.clone();
     BlueskyClient::new(BlueskyConfig::new(service, identifier, password), kept)
         .context("cannot set up the Bluesky client (BLUESKY_SERVICE_URL)")
+}
+
+/// Mastodon's notification stream, as the daemon's [`MentionPush`].
+#[derive(Debug)]
+struct MastodonPush(Arc<MastodonClient>);
+
+#[async_trait]
+impl MentionPush for MastodonPush {
+    async fn subscribe(
+        &self,
+        idle_timeout: Duration,
+    ) -> watchtime_core::Result<Box<dyn MentionFeed + '_>> {
+        let stream = self.0.mention_stream(idle_timeout).await?;
+        Ok(Box::new(MastodonFeed(stream)))
+    }
+}
+
+#[derive(Debug)]
+struct MastodonFeed<'a>(MentionStream<'a>);
+
+#[async_trait]
+impl MentionFeed for MastodonFeed<'_> {
+    async fn next(&mut self) -> watchtime_core::Result<Option<Mention>> {
+        Ok(self.0.next_mention().await?)
+    }
 }

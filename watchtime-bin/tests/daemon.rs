@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tokio::sync::watch;
-use watchtime_bin::daemon::{Daemon, Metrics, Timer, VirtualTimer};
+use watchtime_bin::daemon::{Daemon, Metrics, StreamSettings, Timer, VirtualTimer};
 use watchtime_bin::sim::SimulatedTwitch;
 use watchtime_bin::wiring::Platform;
 use watchtime_core::ports::Redelivery;
@@ -89,10 +89,12 @@ impl Trial {
                 Platform {
                     publisher: Arc::new(ChaosPublisher::new(self.dedup.clone(), chaos.clone())),
                     mentions: Some(self.mentions.clone()),
+                    push: None,
                 },
                 Platform {
                     publisher: Arc::new(ChaosPublisher::new(self.dup.clone(), chaos.clone())),
                     mentions: None,
+                    push: None,
                 },
             ],
             images: None,
@@ -100,6 +102,7 @@ impl Trial {
             timer: timer as Arc<dyn Timer>,
             metrics: Arc::new(Metrics::default()),
             mention_interval: Duration::minutes(10),
+            stream: StreamSettings::default(),
         };
         tokio::select! {
             _ = daemon.run(stopped) => false,
@@ -304,6 +307,7 @@ async fn a_sweep_that_outlasts_its_slot_skips_the_next() {
         timer,
         metrics: metrics.clone(),
         mention_interval: Duration::minutes(1),
+        stream: StreamSettings::default(),
     };
     daemon.run(stopped).await;
     let slots: Vec<String> = store

@@ -14,7 +14,7 @@ use chaos::{Chaos, ChaosTimer, RecordingPublisher};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
 use tokio::sync::watch;
-use watchtime_bin::daemon::{Daemon, Metrics, Timer, VirtualTimer};
+use watchtime_bin::daemon::{Daemon, Metrics, StreamSettings, Timer, VirtualTimer};
 use watchtime_bin::sim::SimulatedTwitch;
 use watchtime_bin::wiring::{Platform, open_store};
 use watchtime_core::ports::Redelivery;
@@ -128,12 +128,14 @@ async fn the_daemon_rides_out_a_database_restart() {
         platforms: vec![Platform {
             publisher: publisher.clone(),
             mentions: None,
+            push: None,
         }],
         images: None,
         settings,
         timer: timer.clone() as Arc<dyn Timer>,
         metrics: metrics.clone(),
         mention_interval: Duration::minutes(10),
+        stream: StreamSettings::default(),
     };
     // The daemon returns only when the timer stops it at `end`: no failure ends it.
     daemon.run(stopped).await;

@@ -10,7 +10,7 @@ use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, Utc};
 use tokio::sync::watch;
-use watchtime_bin::daemon::{Daemon, Health, Metrics, Timer, VirtualTimer, serve};
+use watchtime_bin::daemon::{Daemon, Health, Metrics, StreamSettings, Timer, VirtualTimer, serve};
 use watchtime_bin::sim::SimulatedTwitch;
 use watchtime_core::time::ManualClock;
 use watchtime_core::{MemoryStore, Settings};
@@ -79,6 +79,7 @@ async fn healthz_and_metrics_over_http() {
         timer: Arc::new(Frozen(VirtualTimer::new(clock.clone()))),
         metrics: metrics.clone(),
         mention_interval: Duration::minutes(1),
+        stream: StreamSettings::default(),
     };
     let (daemon_stop, daemon_stopped) = watch::channel(false);
     let run = tokio::spawn(async move { daemon.run(daemon_stopped).await });

@@ -102,6 +102,16 @@ pub enum MastodonError {
     /// a header).
     #[error("invalid Mastodon settings: {0}")]
     Config(String),
+
+    /// The notification stream sent nothing, not even a heartbeat, for this long: the
+    /// connection is dead even if it looks open.
+    #[error("the notification stream of {host} was silent for {after:?}")]
+    Silent {
+        /// The streaming host.
+        host: String,
+        /// The silence tolerated.
+        after: Duration,
+    },
 }
 
 impl From<MastodonError> for Error {
@@ -119,7 +129,8 @@ impl From<MastodonError> for Error {
             MastodonError::Server { .. }
             | MastodonError::Network { .. }
             | MastodonError::Malformed { .. }
-            | MastodonError::MediaNotReady { .. } => Error::unavailable_from(SERVICE, e),
+            | MastodonError::MediaNotReady { .. }
+            | MastodonError::Silent { .. } => Error::unavailable_from(SERVICE, e),
             MastodonError::Rejected { .. }
             | MastodonError::TooLong { .. }
             | MastodonError::Config(_) => Error::invalid(e.to_string()),

@@ -217,6 +217,17 @@ impl Http {
         }
     }
 
+    /// `request` (built on another client) with the bearer token: the notification stream,
+    /// whose client has no overall time limit.
+    pub(crate) fn authorize(&self, request: RequestBuilder) -> RequestBuilder {
+        request.bearer_auth(self.token.expose_secret())
+    }
+
+    /// The error a non-2xx answer means, as [`Http::send`] would report it.
+    pub(crate) async fn error_from_status(&self, response: Response) -> MastodonError {
+        self.fault_from_status(response).await.error
+    }
+
     fn fault_from_error(&self, e: reqwest::Error) -> Fault {
         // A connection that was never made carried nothing; a timeout or a reset may have come
         // after the instance read the request.

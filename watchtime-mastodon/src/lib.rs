@@ -31,6 +31,11 @@
 //! - Rate limits (300 requests per 5 minutes by default) are honoured from
 //!   `X-RateLimit-Reset`, which Mastodon sends as an ISO 8601 time.
 //!
+//! - Mentions can also arrive as they happen: [`MastodonClient::mention_stream`] subscribes to
+//!   the account's notification stream (server-sent events on the instance's streaming host).
+//!   A stream promises nothing across a reconnect, so it only speeds answers up: keep reading
+//!   the REST notifications from the stored cursor after each connect and on an interval.
+//!
 //! [`PublishError::ImageRejected`]: watchtime_core::ports::PublishError::ImageRejected
 //!
 //! With the `fake` feature, [`fake::MastodonFake`] models an instance on a local wiremock
@@ -48,6 +53,8 @@ mod html;
 mod http;
 mod media;
 mod mentions;
+mod sse;
+mod stream;
 
 pub use client::{IDEMPOTENCY_WINDOW, MastodonClient, PLATFORM};
 pub use config::{MastodonConfig, Visibility};
@@ -55,3 +62,4 @@ pub use error::{MastodonError, REQUIRED_SCOPES};
 pub use html::html_to_text;
 pub use media::{MAX_DESCRIPTION_CHARS, MediaWait};
 pub use mentions::PAGE_LIMIT;
+pub use stream::{DEFAULT_STREAM_IDLE_TIMEOUT, MentionStream, NOTIFICATION_STREAM_PATH};

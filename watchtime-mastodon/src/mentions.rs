@@ -92,7 +92,7 @@ impl MentionSource for MastodonClient {
 
 impl MastodonClient {
     /// A notification's id and, when it is a readable mention, the mention.
-    fn read_entry(&self, entry: serde_json::Value) -> Option<(String, Option<Mention>)> {
+    pub(crate) fn read_entry(&self, entry: serde_json::Value) -> Option<(String, Option<Mention>)> {
         let Some(id) = entry
             .get("id")
             .and_then(|id| id.as_str())

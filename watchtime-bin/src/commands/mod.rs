@@ -31,7 +31,7 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
         Command::Chart(args) => chart::run(&config, &args).await,
         Command::Run(args) => run::run(&config, &args).await,
         Command::Collect(args) => collect::run(&config, &args).await,
-        Command::Answer => answer::run(&config).await,
+        Command::Answer(args) => answer::run(&config, &args).await,
         Command::Serve(args) => serve::run(&config, &args).await,
         Command::Migrate => migrate::run(&config).await,
     }

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use anyhow::Result;
-use chrono::Duration;
 use tokio::sync::watch;
 use watchtime_core::DynTwitchSource;
 
@@ -48,7 +47,8 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
         settings: config.settings,
         timer,
         metrics,
-        mention_interval: Duration::seconds(i64::from(args.mention_interval.max(10))),
+        mention_interval: args.mentions.interval(),
+        stream: args.mentions.stream(),
     };
     daemon.run(stopped).await;
     Ok(())

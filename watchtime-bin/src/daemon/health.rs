@@ -75,7 +75,7 @@ pub async fn serve(
 async fn healthz(State(h): State<Health>) -> Response {
     let now = h.timer.now();
     let limit = chrono::Duration::seconds(2 * h.slot_length.seconds());
-    let (status, body) = match h.metrics.last_snapshot() {
+    let (status, mut body) = match h.metrics.last_snapshot() {
         Some(at) if now - at < limit => (
             StatusCode::OK,
             json!({"status": "ok", "last_snapshot": at.to_rfc3339(), "age_seconds": (now - at).num_seconds()}),
@@ -94,6 +94,13 @@ async fn healthz(State(h): State<Health>) -> Response {
             json!({"status": "stale", "last_snapshot": null, "reason": "no snapshot has been taken yet"}),
         ),
     };
+    // How mentions arrive, per platform that reads them: streaming or polling.
+    body["mentions"] = h
+        .metrics
+        .mention_modes()
+        .into_iter()
+        .map(|(platform, mode)| (platform, json!(mode.as_str())))
+        .collect();
     (status, axum::Json(body)).into_response()
 }
 

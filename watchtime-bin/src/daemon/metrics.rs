@@ -6,6 +6,7 @@
 //! get the `_total` suffix from the encoder; a histogram gives `_sum`, `_count` and `_bucket`.
 //! A labelled family appears once it has a sample (a platform's first post, a step's first run).
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicU64;
 
@@ -47,6 +48,25 @@ pub struct Step {
     pub step: &'static str,
 }
 
+/// How a platform's mentions arrive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MentionMode {
+    /// Pushed by a connected stream (and backfilled on the interval).
+    Streaming,
+    /// Read on the interval: the platform pushes nothing, or its stream is down.
+    Polling,
+}
+
+impl MentionMode {
+    /// `streaming` or `polling`, as `/healthz` says it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MentionMode::Streaming => "streaming",
+            MentionMode::Polling => "polling",
+        }
+    }
+}
+
 /// A float gauge (seconds).
 pub type SecondsGauge = Gauge<f64, AtomicU64>;
 
@@ -59,6 +79,7 @@ macro_rules! metrics {
         pub struct Metrics {
             registry: Registry,
             last_snapshot: Mutex<Option<DateTime<Utc>>>,
+            mention_modes: Mutex<BTreeMap<String, MentionMode>>,
             $( #[doc = $help] pub $field: $kind, )*
         }
 
@@ -70,7 +91,12 @@ macro_rules! metrics {
                     // The encoder ends the help with a period itself.
                     registry.register($name, $help.trim().trim_end_matches('.'), $field.clone());
                 )*
-                Metrics { registry, last_snapshot: Mutex::new(None), $($field,)* }
+                Metrics {
+                    registry,
+                    last_snapshot: Mutex::new(None),
+                    mention_modes: Mutex::new(BTreeMap::new()),
+                    $($field,)*
+                }
             }
         }
     };
@@ -105,6 +131,12 @@ metrics! {
     replies: Family<Platform, Counter> = "watchtime_replies";
     /// Mentions read, by platform.
     mentions_seen: Family<Platform, Counter> = "watchtime_mentions_seen";
+    /// Mentions that arrived by a platform's stream, by platform.
+    mentions_streamed: Family<Platform, Counter> = "watchtime_mentions_streamed";
+    /// Whether each platform's mention stream is connected (1) or its mentions are polled (0).
+    mention_stream_connected: Family<Platform, Gauge> = "watchtime_mention_stream_connected";
+    /// Reconnects of mention streams after one was lost or could not be opened, by platform.
+    mention_stream_reconnects: Family<Platform, Counter> = "watchtime_mention_stream_reconnects";
     /// Failed steps, by step.
     step_failures: Family<Step, Counter> = "watchtime_step_failures";
     /// When each step last succeeded (Unix seconds).
@@ -135,6 +167,28 @@ impl Metrics {
     /// When the newest known snapshot was taken.
     pub fn last_snapshot(&self) -> Option<DateTime<Utc>> {
         *self.last_snapshot.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records how `platform`'s mentions arrive now, for `/healthz` and the
+    /// `watchtime_mention_stream_connected` gauge.
+    pub fn set_mention_mode(&self, platform: &str, mode: MentionMode) {
+        self.mention_stream_connected
+            .get_or_create(&Platform {
+                platform: platform.to_owned(),
+            })
+            .set(i64::from(mode == MentionMode::Streaming));
+        self.mention_modes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(platform.to_owned(), mode);
+    }
+
+    /// How each platform that reads mentions gets them, by platform name.
+    pub fn mention_modes(&self) -> BTreeMap<String, MentionMode> {
+        self.mention_modes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The Prometheus text exposition (format 0.0.4) of every metric.
@@ -182,5 +236,37 @@ mod tests {
         ] {
             assert!(text.contains(want), "{want:?} missing from:\n{text}");
         }
+    }
+
+    #[test]
+    fn mention_modes_drive_the_gauge() {
+        let m = Metrics::default();
+        assert!(m.mention_modes().is_empty());
+        m.set_mention_mode("mastodon", MentionMode::Streaming);
+        m.set_mention_mode("twitter", MentionMode::Polling);
+        let text = m.render();
+        for want in [
+            "watchtime_mention_stream_connected{platform=\"mastodon\"} 1\n",
+            "watchtime_mention_stream_connected{platform=\"twitter\"} 0\n",
+        ] {
+            assert!(text.contains(want), "{want:?} missing from:\n{text}");
+        }
+        m.set_mention_mode("mastodon", MentionMode::Polling);
+        assert!(
+            m.render()
+                .contains("watchtime_mention_stream_connected{platform=\"mastodon\"} 0\n")
+        );
+        let modes: Vec<(String, &str)> = m
+            .mention_modes()
+            .into_iter()
+            .map(|(p, mode)| (p, mode.as_str()))
+            .collect();
+        assert_eq!(
+            modes,
+            [
+                ("mastodon".into(), "polling"),
+                ("twitter".into(), "polling")
+            ]
+        );
     }
 }

@@ -6,9 +6,16 @@
 //! a failing step is retried with backoff while the others carry on, and everything the daemon
 //! must not do twice is guarded by the store (one snapshot per slot, the outbox), so a kill at
 //! any instant followed by a restart repeats nothing.
+//!
+//! Mentions of a platform that pushes them (Mastodon's stream) are the exception: they are
+//! answered as they arrive by that platform's [`Lane`], a task beside the loop, so an answer
+//! never waits for a sweep. The lane also backfills from the stored cursor after every connect
+//! and on the mention interval, and polls while its stream is down; the loop polls the others.
 
 mod health;
+mod lane;
 mod metrics;
+mod push;
 mod steps;
 mod timer;
 
@@ -22,7 +29,9 @@ use watchtime_core::{Day, DynPostImages, DynStore, DynTwitchSource, Settings, Sl
 
 use crate::wiring::Platform;
 pub use health::{Health, router, serve};
-pub use metrics::Metrics;
+pub use lane::{Lane, StreamSettings};
+pub use metrics::{MentionMode, Metrics};
+pub use push::{DynMentionPush, MentionFeed, MentionPush};
 pub use timer::{Timer, VirtualTimer, WallTimer};
 
 /// How long a step may run on after SIGTERM before it is abandoned (the store and the outbox
@@ -46,8 +55,13 @@ pub struct Daemon {
     pub timer: Arc<dyn Timer>,
     /// What it has done, for `/metrics` and `/healthz`.
     pub metrics: Arc<Metrics>,
-    /// How often mentions are read (platforms without mentions are never asked).
+    /// How often mentions are read (platforms without mentions are never asked); while a
+    /// platform's mention stream is connected, how often it is backfilled.
     pub mention_interval: Duration,
+    /// Whether platforms that push mentions are subscribed to. Each such platform gets a
+    /// [`Lane`] beside the loop, which answers its mentions as they arrive and backfills them;
+    /// the loop polls the others.
+    pub stream: StreamSettings,
 }
 
 /// A step that is due, with its retry count.
@@ -110,6 +124,26 @@ impl Daemon {
     /// Runs until `shutdown` turns true. Returns only then: step failures are logged, counted
     /// and retried, never returned.
     pub async fn run(&self, mut shutdown: watch::Receiver<bool>) {
+        let lanes: Vec<_> = self
+            .platforms
+            .iter()
+            .filter(|p| self.laned(p))
+            .map(|platform| {
+                let lane = Lane {
+                    platform: platform.clone(),
+                    store: self.store.clone(),
+                    settings: self.settings,
+                    timer: self.timer.clone(),
+                    metrics: self.metrics.clone(),
+                    interval: self
+                        .mention_interval
+                        .to_std()
+                        .unwrap_or(StdDuration::from_secs(60)),
+                    stream: self.stream,
+                };
+                tokio::spawn(lane.run(shutdown.clone()))
+            })
+            .collect();
         let mut plan = self.catch_up().await;
         tracing::info!(
             collect = %plan.collect.what,
@@ -146,13 +180,29 @@ impl Daemon {
                 break;
             }
         }
+        for lane in lanes {
+            // Each lane finishes or abandons its answer within the grace itself.
+            let _ = tokio::time::timeout(SHUTDOWN_GRACE * 2, lane).await;
+        }
         tracing::info!("watchtime stopped");
+    }
+
+    /// Whether `platform`'s mentions are a [`Lane`]'s (it pushes them and streaming is on)
+    /// rather than the loop's polling step's.
+    fn laned(&self, platform: &Platform) -> bool {
+        self.stream.enabled && platform.mentions.is_some() && platform.push.is_some()
     }
 
     /// The plan at start-up: take the current slot's snapshot if it has none, close what is
     /// finished, post the day whose posting window is open, read mentions from the stored cursor.
     async fn catch_up(&self) -> Plan {
         let now = self.timer.now();
+        for platform in &self.platforms {
+            if platform.mentions.is_some() && !self.laned(platform) {
+                self.metrics
+                    .set_mention_mode(platform.publisher.platform(), MentionMode::Polling);
+            }
+        }
         let schedule = Schedule::new(self.settings);
         let length = self.settings.slot_length;
         let current = schedule.current_slot(now);
@@ -181,7 +231,7 @@ impl Daemon {
             mentions: self
                 .platforms
                 .iter()
-                .any(|p| p.mentions.is_some())
+                .any(|p| p.mentions.is_some() && !self.laned(p))
                 .then(|| Due::new(now, ())),
         }
     }

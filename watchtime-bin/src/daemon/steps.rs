@@ -8,7 +8,8 @@ use watchtime_core::bot::{self, PostOutcome};
 use watchtime_core::schedule::Schedule;
 use watchtime_core::{DayRange, Error, ErrorChain};
 
-use super::metrics::{Complete, Platform, Post};
+use super::lane::backfill;
+use super::metrics::{Complete, Post};
 use super::{Daemon, Due, Plan, backoff};
 
 impl Daemon {
@@ -288,7 +289,7 @@ impl Daemon {
         };
     }
 
-    /// One round of mentions on every platform that has them.
+    /// One round of mentions on every platform that has them and no lane of its own.
     pub(super) async fn mentions(&self, plan: &mut Plan) {
         let now = self.timer.now();
         let mut failed = false;
@@ -296,45 +297,11 @@ impl Daemon {
             let Some(source) = &platform.mentions else {
                 continue;
             };
-            if !platform.publisher.takes_replies() {
+            if !platform.publisher.takes_replies() || self.laned(platform) {
                 continue;
             }
-            let name = platform.publisher.platform().to_owned();
-            let started = Instant::now();
-            match bot::answer_round(
-                source.as_ref(),
-                platform.publisher.as_ref(),
-                self.store.as_ref(),
-                &self.settings,
-                now,
-            )
-            .await
-            {
-                Ok(round) => {
-                    if round.seen > 0 {
-                        tracing::info!(
-                            step = "answer", platform = %name, seen = round.seen, answered = round.answered,
-                            how_tos = round.how_tos, skipped = round.skipped, unfinished = round.unfinished,
-                            rejected = round.rejected,
-                            seconds = started.elapsed().as_secs_f64(), "mentions handled"
-                        );
-                    }
-                    let platform = Platform {
-                        platform: name.clone(),
-                    };
-                    let m = &self.metrics;
-                    m.mentions_seen
-                        .get_or_create(&platform)
-                        .inc_by(u64::from(round.seen));
-                    m.replies
-                        .get_or_create(&platform)
-                        .inc_by(u64::from(round.answered + round.how_tos));
-                }
-                Err(e) => {
-                    failed = true;
-                    tracing::warn!(step = "answer", platform = %name, error = %ErrorChain(&e), "reading or answering mentions failed");
-                }
-            }
+            let context = (&self.store, &self.settings, self.metrics.as_ref());
+            failed |= backfill(platform, source, context, now).await.is_none();
         }
         if let Some(due) = &mut plan.mentions {
             if failed {

@@ -1,4 +1,5 @@
-//! Answering: one round of reading mentions and replying, each at most once.
+//! Answering: rounds of reading mentions from the cursor, and single mentions a platform pushes;
+//! each mention replied to at most once.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -67,16 +68,10 @@ where
     P: Publisher + ?Sized,
     S: Store + ?Sized,
 {
-    let platform = publisher.platform().to_owned();
     if !publisher.takes_replies() {
         return Ok(AnswerRound::default());
     }
-    if source.platform() != platform {
-        return Err(Error::invalid(format!(
-            "mentions come from {} but replies would go to {platform}",
-            source.platform()
-        )));
-    }
+    let platform = same_platform(source, publisher)?;
     let own_id = source.own_account_id().await?;
     let mut cursor = store.mention_cursor(&platform).await?;
     let mut round = AnswerRound::default();
@@ -98,6 +93,61 @@ where
         }
     }
     Ok(round)
+}
+
+/// Answers one mention that arrived outside a round (pushed by a platform that streams
+/// mentions), through exactly the path a round takes: the bot's own posts and stale mentions
+/// skipped, the per-author limit, the outbox claim, the reply.
+///
+/// The stored cursor is left alone: a pushed mention can arrive ahead of older ones the cursor
+/// has not reached yet (a stream promises nothing across a reconnect), so the next round still
+/// reads from the cursor, meets this mention again and skips it as handled. Calls for the same
+/// platform must not overlap with each other or with [`answer_round`] (the daemon runs them one
+/// at a time); the outbox keeps even an overlap from answering twice on a platform that
+/// deduplicates.
+pub async fn answer_mention<M, P, S>(
+    source: &M,
+    publisher: &P,
+    store: &S,
+    settings: &Settings,
+    mention: &Mention,
+    now: DateTime<Utc>,
+) -> Result<AnswerRound>
+where
+    M: MentionSource + ?Sized,
+    P: Publisher + ?Sized,
+    S: Store + ?Sized,
+{
+    if !publisher.takes_replies() {
+        return Ok(AnswerRound::default());
+    }
+    same_platform(source, publisher)?;
+    let own_id = source.own_account_id().await?;
+    let mut round = AnswerRound {
+        seen: 1,
+        ..AnswerRound::default()
+    };
+    handle(
+        mention, &own_id, publisher, store, settings, now, &mut round,
+    )
+    .await?;
+    Ok(round)
+}
+
+/// The platform's name, when mentions and replies are on the same one.
+fn same_platform<M, P>(source: &M, publisher: &P) -> Result<String>
+where
+    M: MentionSource + ?Sized,
+    P: Publisher + ?Sized,
+{
+    let platform = publisher.platform().to_owned();
+    if source.platform() != platform {
+        return Err(Error::invalid(format!(
+            "mentions come from {} but replies would go to {platform}",
+            source.platform()
+        )));
+    }
+    Ok(platform)
 }
 
 async fn handle<P, S>(

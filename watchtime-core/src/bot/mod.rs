@@ -10,7 +10,7 @@ mod post;
 #[cfg(test)]
 mod tests;
 
-pub use answer::{AnswerRound, PlannedReply, answer_round, plan_reply};
+pub use answer::{AnswerRound, PlannedReply, answer_mention, answer_round, plan_reply};
 pub use ask::{NameSearch, answer_query, answer_text, find_name, search_names};
 pub use close::{close_day, close_finished_days, last_closable_day};
 pub use collect::{Collected, collect, record};

@@ -21,6 +21,8 @@
 //!   206 until processed ([`Fault::Processing`]);
 //! - `media_ids` on a status name uploaded, processed attachments not used by another status
 //!   (422 otherwise, as Mastodon refuses them).
+//! - the notification stream on a streaming host of its own ([`StreamFake`], named by the
+//!   instance's `configuration.urls.streaming`).
 //!
 //! Faults ([`Fault`]) are consumed in order, separately for status posts, uploads and GETs: a rate
 //! limit with an ISO 8601 `X-RateLimit-Reset`, a 5xx before or after the status is created, a
@@ -42,6 +44,7 @@
 
 mod multipart;
 mod server;
+mod stream;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -54,6 +57,7 @@ use wiremock::{Mock, MockServer, Request};
 
 use crate::{MastodonClient, MastodonConfig, MediaWait};
 use server::{Instance, Router, State};
+pub use stream::{StreamConnection, StreamFake, StreamRequest};
 
 /// The fake's access token; logs must never show it.
 pub const TOKEN: &str = "tok-SECRET-mastodon-7f3a9c";
@@ -195,6 +199,13 @@ impl MastodonFake {
         self.with(|s| s.instance = Instance::RequiresAuth(500))
     }
 
+    /// `configuration.urls.streaming` = `address` (a [`StreamFake::address`]); by default the
+    /// instance names `wss://example.social`, where nothing answers.
+    #[must_use]
+    pub fn streaming_url(self, address: &str) -> Self {
+        self.with(|s| s.streaming = address.to_owned())
+    }
+
     /// The next status posts meet these faults, in order.
     #[must_use]
     pub fn post_faults(self, faults: impl IntoIterator<Item = Fault>) -> Self {
@@ -243,14 +254,15 @@ impl MastodonFake {
     }
 
     /// Adds a public mention posted `at` in a running scenario (new mentions between two
-    /// rounds of answering).
+    /// rounds of answering). Returns the notification, to stream it too
+    /// ([`StreamFake::notification`]).
     pub fn add_mention(
         &self,
         at: DateTime<Utc>,
         (id, status_id): (&str, &str),
         acct: &str,
         content: &str,
-    ) {
+    ) -> Value {
         let n = server::notification(
             id,
             status_id,
@@ -259,7 +271,8 @@ impl MastodonFake {
             "public",
             at,
         );
-        self.state().notifications.push(n);
+        self.state().notifications.push(n.clone());
+        n
     }
 
     /// A mention with a given status visibility (`public`, `unlisted`, `private`, `direct`).

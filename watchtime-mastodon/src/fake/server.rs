@@ -43,6 +43,8 @@ pub(super) struct State {
     pub(super) max_image_bytes: usize,
     /// The date of mentions added from now on.
     pub(super) mentions_dated: DateTime<Utc>,
+    /// `configuration.urls.streaming`.
+    pub(super) streaming: String,
 }
 
 impl State {
@@ -59,6 +61,7 @@ impl State {
             processing: HashMap::new(),
             max_image_bytes: DEFAULT_IMAGE_LIMIT,
             mentions_dated,
+            streaming: "wss://example.social".to_owned(),
         }
     }
 }
@@ -175,7 +178,7 @@ impl State {
                 "domain": "example.social",
                 "title": "Example",
                 "version": "4.4.0",
-                "configuration": {"urls": {"streaming": "wss://example.social"}, "statuses": {"max_media_attachments": 4, "characters_reserved_per_url": 23}},
+                "configuration": {"urls": {"streaming": self.streaming}, "statuses": {"max_media_attachments": 4, "characters_reserved_per_url": 23}},
             });
             if let Some(max) = max {
                 body["configuration"]["statuses"]["max_characters"] = json!(max);

@@ -750,3 +750,79 @@ async fn asking_about_today_uses_the_samples_so_far() {
         .unwrap();
     assert_eq!(unknown, crate::message::Answer::NotFound);
 }
+
+#[tokio::test]
+async fn a_pushed_mention_is_answered_once_and_the_round_after_skips_it() {
+    let store = closed_day().await;
+    let pushed = mention(2, "alice", "@bot Chess");
+    let src = source(vec![mention(1, "bob", "@bot Go"), pushed.clone()]);
+    let mut p = publisher(Redelivery::Deduplicated {
+        within: std::time::Duration::from_secs(3000),
+    });
+    p.expect_reply()
+        .times(2)
+        .returning(|m, _| Ok(Delivery::Posted(format!("r{}", m.id))));
+    let settings = Settings::default();
+    let one = answer_mention(&src, &p, &store, &settings, &pushed, now())
+        .await
+        .unwrap();
+    assert_eq!(
+        one,
+        AnswerRound {
+            seen: 1,
+            answered: 1,
+            ..AnswerRound::default()
+        }
+    );
+    // The cursor stays where it was: mention 1, older, is still to be read.
+    assert_eq!(store.mention_cursor("mock").await.unwrap(), None);
+    let round = answer_round(&src, &p, &store, &settings, now())
+        .await
+        .unwrap();
+    assert_eq!((round.seen, round.answered, round.skipped), (2, 1, 1));
+    // Pushed again (a stream replaying after a reconnect): nothing sent.
+    let again = answer_mention(&src, &p, &store, &settings, &pushed, now())
+        .await
+        .unwrap();
+    assert_eq!((again.answered, again.skipped), (0, 1));
+}
+
+#[tokio::test]
+async fn pushed_mentions_follow_the_rules_of_a_round() {
+    let store = closed_day().await;
+    let src = source(vec![]);
+    let mut p = publisher(Redelivery::Duplicates);
+    p.expect_reply()
+        .times(3)
+        .returning(|m, _| Ok(Delivery::Posted(m.id.clone())));
+    let settings = Settings::default();
+    let mut total = AnswerRound::default();
+    let mut stale = mention(9, "zed", "@bot Chess");
+    stale.created_at = now() - Duration::hours(25);
+    let pushed = (1..=4)
+        .map(|i| mention(i, "eve", "@bot Go"))
+        .chain([mention(5, "bot", "@bot Go"), stale]);
+    for m in pushed {
+        let one = answer_mention(&src, &p, &store, &settings, &m, now())
+            .await
+            .unwrap();
+        total.answered += one.answered;
+        total.skipped += one.skipped;
+    }
+    // Three answers an hour for eve; the bot's own post and the stale mention are skipped.
+    assert_eq!((total.answered, total.skipped), (3, 3));
+    // Replies go only to the platform the mentions came from.
+    let mut other = MockPub::new();
+    other.expect_platform().return_const("elsewhere".to_owned());
+    let err = answer_mention(
+        &src,
+        &other,
+        &store,
+        &settings,
+        &mention(7, "a", "x"),
+        now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+}
