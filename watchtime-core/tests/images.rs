@@ -13,8 +13,8 @@ use watchtime_core::outbox::{OutboxKey, OutboxState};
 use watchtime_core::ports::{
     Delivery, Image, Post, PostImages, PublishError, Publisher, Redelivery,
 };
-use watchtime_core::testkit::fixtures::{at, slotted, stream};
 use watchtime_core::prelude::*;
+use watchtime_core::testkit::fixtures::{at, slotted, stream};
 use watchtime_core::{Day, Error, MemoryStore, Settings};
 
 fn day() -> Day {
@@ -66,8 +66,12 @@ impl PostImages for Charts {
             return Err(Error::invalid("no fonts"));
         }
         Ok(Some(Image {
-            png: format!("png {kind} {} v{}", rankings.day, self.version.lock().unwrap())
-                .into_bytes(),
+            png: format!(
+                "png {kind} {} v{}",
+                rankings.day,
+                self.version.lock().unwrap()
+            )
+            .into_bytes(),
             alt: format!("alt of {kind}"),
         }))
     }
@@ -117,7 +121,10 @@ impl Publisher for Recording {
             .position(|k| post.idempotency_key.ends_with(k))
         {
             unknown.remove(i);
-            return Err(PublishError::Unknown(Error::unavailable("rec", "timed out")));
+            return Err(PublishError::Unknown(Error::unavailable(
+                "rec",
+                "timed out",
+            )));
         }
         let mut sent = self.sent.lock().unwrap();
         sent.push(post.clone());
@@ -177,12 +184,18 @@ async fn each_post_carries_its_chart_with_alt_text_for_the_platform() {
     assert_eq!(
         images,
         [
-            ("png top-games 2026-11-26 v0".into(), "alt of top-games".into()),
+            (
+                "png top-games 2026-11-26 v0".into(),
+                "alt of top-games".into()
+            ),
             (
                 "png top-streamers 2026-11-26 v0".into(),
                 "alt of top-streamers".into()
             ),
-            ("png spotlight 2026-11-26 v0".into(), "alt of spotlight".into()),
+            (
+                "png spotlight 2026-11-26 v0".into(),
+                "alt of spotlight".into()
+            ),
         ]
     );
     assert_eq!(*charts.alt_limits.lock().unwrap(), [1234, 1234, 1234]);
@@ -307,7 +320,13 @@ async fn a_retry_attaches_only_the_image_the_first_attempt_claimed() {
         let first = publish(&store, &publisher, &charts).await;
         assert!(matches!(first[0].1, PostOutcome::Uncertain(_)), "{first:?}");
         let key = OutboxKey::post("rec", day(), PostKind::TopGames);
-        let stored = store.outbox_entry(&key).await.unwrap().unwrap().payload.unwrap();
+        let stored = store
+            .outbox_entry(&key)
+            .await
+            .unwrap()
+            .unwrap()
+            .payload
+            .unwrap();
         let first_png = Image {
             png: b"png top-games 2026-11-26 v0".to_vec(),
             alt: String::new(),

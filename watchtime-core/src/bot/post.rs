@@ -201,7 +201,11 @@ where
                 let offered = match existing.and_then(|e| e.payload) {
                     Some(stored) => Some(stored),
                     None => text.map(|text| Payload {
-                        image_sha256: image.as_ref().ok().and_then(|i| i.as_ref()).map(Image::sha256),
+                        image_sha256: image
+                            .as_ref()
+                            .ok()
+                            .and_then(|i| i.as_ref())
+                            .map(Image::sha256),
                         ..Payload::text(text, now)
                     }),
                 };
