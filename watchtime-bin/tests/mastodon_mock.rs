@@ -192,6 +192,14 @@ struct Bot {
     _twitch: HelixFake,
 }
 
+impl Drop for Bot {
+    fn drop(&mut self) {
+        // A failed test leaves no daemon behind; after `stop` this finds it gone.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Bot {
     async fn start(mock: &Mock) -> Bot {
         let dir = tempfile::tempdir().unwrap();

@@ -23,6 +23,28 @@ use watchtime_twitch::fake::HelixFake;
 /// How long a test waits for something the bot should do within seconds.
 const PATIENCE: Duration = Duration::from_secs(30);
 
+/// A process killed when the test ends, or fails, before stopping it.
+struct Running(Option<Child>);
+
+impl Running {
+    fn child(&mut self) -> &mut Child {
+        self.0.as_mut().unwrap()
+    }
+
+    fn take(mut self) -> Child {
+        self.0.take().unwrap()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// Waits until `done()` holds, checking that `child` is still running meanwhile.
 async fn until(child: &mut Child, what: &str, done: impl Fn() -> bool) {
     let started = Instant::now();
@@ -100,7 +122,7 @@ async fn a_faulty_stream_never_costs_a_reply_or_doubles_one() {
     );
     let site = site(&fake);
     // Rounds only when a stream (re)connects: an interval of ten minutes never comes.
-    let mut child = site
+    let child = site
         .command(
             &[],
             &[
@@ -116,10 +138,14 @@ async fn a_faulty_stream_never_costs_a_reply_or_doubles_one() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut child = Running(Some(child));
 
     // Connected, then the backfill answers the mention that came before.
     let first = stream.connection().await;
-    until(&mut child, "the backlog's reply", || replied(&fake, "9001")).await;
+    until(child.child(), "the backlog's reply", || {
+        replied(&fake, "9001")
+    })
+    .await;
 
     // A duplicate of the mention already polled, then a new one: the new one is answered (so
     // the duplicate, pushed before it, was handled) and the old one not again.
@@ -131,7 +157,7 @@ async fn a_faulty_stream_never_costs_a_reply_or_doubles_one() {
         "<p>@watchtime Fortnite</p>",
     );
     first.send(&StreamFake::notification(&b));
-    until(&mut child, "the streamed mention's reply", || {
+    until(child.child(), "the streamed mention's reply", || {
         replied(&fake, "9002")
     })
     .await;
@@ -145,7 +171,7 @@ async fn a_faulty_stream_never_costs_a_reply_or_doubles_one() {
         "<p>@watchtime chess</p>",
     );
     first.send(&StreamFake::notification_as_string(&c));
-    until(&mut child, "the reply after a garbled event", || {
+    until(child.child(), "the reply after a garbled event", || {
         replied(&fake, "9004")
     })
     .await;
@@ -157,7 +183,7 @@ async fn a_faulty_stream_never_costs_a_reply_or_doubles_one() {
     first.send(&event[..event.len() / 2]);
     first.close();
     let second = stream.connection().await;
-    until(&mut child, "the reply to the mention cut off", || {
+    until(child.child(), "the reply to the mention cut off", || {
         replied(&fake, "9005")
     })
     .await;
@@ -175,7 +201,7 @@ async fn a_faulty_stream_never_costs_a_reply_or_doubles_one() {
     assert!(!replied(&fake, "9006"));
     let third = stream.connection().await;
     until(
-        &mut child,
+        child.child(),
         "the reply to the mention the silent stream missed",
         || replied(&fake, "9006"),
     )
@@ -191,9 +217,9 @@ async fn a_faulty_stream_never_costs_a_reply_or_doubles_one() {
         "<p>@watchtime Valorant</p>",
     );
     third.send(&StreamFake::notification(&f));
-    until(&mut child, "the last reply", || replied(&fake, "9007")).await;
+    until(child.child(), "the last reply", || replied(&fake, "9007")).await;
 
-    let log = stop(child);
+    let log = stop(child.take());
     assert_clean_log(&log);
     let want: BTreeMap<String, usize> = ["9001", "9002", "9004", "9005", "9006", "9007"]
         .into_iter()
@@ -247,7 +273,7 @@ async fn a_kill_while_a_streamed_reply_is_in_flight_leaves_one_reply() {
 
     // The reply is created, but its answer is held: the process dies between send and record.
     fake.queue_post_faults([Fault::SlowAfterCreate(Duration::from_secs(60))]);
-    let mut child = daemon();
+    let mut child = Running(Some(daemon()));
     let first = stream.connection().await;
     let m = fake.add_mention(
         Utc::now(),
@@ -256,31 +282,32 @@ async fn a_kill_while_a_streamed_reply_is_in_flight_leaves_one_reply() {
         "<p>@watchtime Minecraft</p>",
     );
     first.send(&StreamFake::notification(&m));
-    until(&mut child, "the reply to reach the instance", || {
+    until(child.child(), "the reply to reach the instance", || {
         fake.created().len() == 1
     })
     .await;
-    child.kill().unwrap();
-    let killed = child.wait_with_output().unwrap();
+    let mut killed = child.take();
+    killed.kill().unwrap();
+    let killed = killed.wait_with_output().unwrap();
     assert_eq!(killed.status.code(), None, "killed by a signal");
     drop(first);
 
     // Restarted: the backfill meets the mention with its claim pending and resends with the
     // same idempotency key, which the instance answers with the first status; the stream
     // pushing it again changes nothing.
-    let mut child = daemon();
+    let mut child = Running(Some(daemon()));
     let second = stream.connection().await;
     second.send(&StreamFake::notification(&m));
     let started = Instant::now();
     while fake.status_requests().await < 2 {
         assert!(
-            child.try_wait().unwrap().is_none(),
+            child.child().try_wait().unwrap().is_none(),
             "the restarted daemon ended"
         );
         assert!(started.elapsed() < PATIENCE, "the reply was never resent");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let log = stop(child);
+    let log = stop(child.take());
     assert_clean_log(&log);
     assert_eq!(fake.created().len(), 1, "one reply; log:\n{log}");
     assert_eq!(replies_by_status(&fake)["9001"], 1);
