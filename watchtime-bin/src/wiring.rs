@@ -112,6 +112,8 @@ pub async fn platforms(config: &Config, store: &DynStore) -> Result<Vec<Platform
                 Platform {
                     publisher: client.clone(),
                     mentions: Some(client),
+                    // Bluesky pushes nothing to a bot without a firehose consumer: polled.
+                    push: None,
                 }
             }
             PublisherKind::Discord => {

@@ -72,7 +72,7 @@ async fn each_post_carries_its_chart_once_with_alt_text_on_every_platform() {
     let tweets = x.posts();
     assert_eq!((media.len(), tweets.len()), (3, 3));
     for (tweet, image) in tweets.iter().zip(&media) {
-        assert_eq!(tweet.media_ids, [image.id.clone()]);
+        assert_eq!(tweet.media_ids, std::slice::from_ref(&image.id));
         assert_chart(&image.bytes);
         assert_alt(image.alt_text.as_deref().unwrap(), 1000);
     }

@@ -57,7 +57,7 @@ async fn the_image_is_uploaded_described_then_attached_once() {
     );
     let tweets = x.posts();
     assert_eq!(tweets.len(), 1);
-    assert_eq!(tweets[0].media_ids, [m.id.clone()]);
+    assert_eq!(tweets[0].media_ids, std::slice::from_ref(&m.id));
     assert_eq!(delivery, Delivery::Posted(tweets[0].id.clone()));
     assert_eq!(
         x.tweet_bodies(),

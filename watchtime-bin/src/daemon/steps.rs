@@ -9,7 +9,7 @@ use watchtime_core::schedule::Schedule;
 use watchtime_core::{DayRange, Error, ErrorChain};
 
 use super::lane::backfill;
-use super::metrics::{Complete, Post};
+use super::metrics::{Complete, Platform, Post};
 use super::{Daemon, Due, Plan, backoff};
 
 impl Daemon {

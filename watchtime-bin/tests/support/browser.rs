@@ -154,7 +154,7 @@ impl Browser {
             .send(Message::text(message.to_string()))
             .await
             .expect("send to chromium");
-        let reply = tokio::time::timeout(TIMEOUT, async {
+        tokio::time::timeout(TIMEOUT, async {
             loop {
                 let frame = self
                     .ws
@@ -171,8 +171,7 @@ impl Browser {
             }
         })
         .await
-        .unwrap_or_else(|_| panic!("chromium did not answer {method} in {TIMEOUT:?}"));
-        reply
+        .unwrap_or_else(|_| panic!("chromium did not answer {method} in {TIMEOUT:?}"))
     }
 
     async fn call_browser(&mut self, method: &str, params: Value) -> Value {

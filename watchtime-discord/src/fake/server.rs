@@ -34,19 +34,19 @@ impl Default for State {
     }
 }
 
-fn invalid_form(field: &str, message: &str) -> ResponseTemplate {
-    ResponseTemplate::new(400).set_body_json(json!({
+fn invalid_form(field: &str, message: &str) -> Box<ResponseTemplate> {
+    Box::new(ResponseTemplate::new(400).set_body_json(json!({
         "message": "Invalid Form Body",
         "code": 50035,
         "errors": {field: {"_errors": [{"code": "BASE_TYPE_INVALID", "message": message}]}},
-    }))
+    })))
 }
 
+/// A multipart message: its `payload_json` and its files, each with its attachment's filename.
+type Form = (Value, Vec<(multipart::Field, String)>);
+
 /// The JSON of a multipart message and its files, checked as Discord checks them.
-fn read_form(
-    req: &Request,
-    max_file_bytes: usize,
-) -> Result<(Value, Vec<(multipart::Field, String)>), ResponseTemplate> {
+fn read_form(req: &Request, max_file_bytes: usize) -> Result<Form, Box<ResponseTemplate>> {
     let fields = multipart::fields(req).map_err(|e| invalid_form("payload_json", &e))?;
     let body = fields
         .iter()
@@ -80,7 +80,11 @@ fn read_form(
             return Err(invalid_form("files", "fake: expected an image/png PNG"));
         }
         if field.data.len() > max_file_bytes {
-            return Err(discord_error(413, "Request entity too large", 40005));
+            return Err(Box::new(discord_error(
+                413,
+                "Request entity too large",
+                40005,
+            )));
         }
         let description = described["description"].as_str().unwrap_or_default();
         if description.chars().count() > DESCRIPTION_LIMIT {
@@ -137,7 +141,7 @@ impl Respond for Router {
         let (body, files) = if content_type.starts_with("multipart/form-data") {
             match read_form(req, state.max_file_bytes) {
                 Ok(read) => read,
-                Err(refusal) => return refusal,
+                Err(refusal) => return *refusal,
             }
         } else {
             match serde_json::from_slice::<Value>(&req.body) {

@@ -242,6 +242,21 @@ impl OutboxStore for SettleFails {
     async fn set_mention_cursor(&self, platform: &str, cursor: &str) -> crate::Result<()> {
         self.inner.set_mention_cursor(platform, cursor).await
     }
+    async fn platform_secret(
+        &self,
+        platform: &str,
+        name: &str,
+    ) -> crate::Result<Option<secrecy::SecretString>> {
+        self.inner.platform_secret(platform, name).await
+    }
+    async fn set_platform_secret(
+        &self,
+        platform: &str,
+        name: &str,
+        value: &secrecy::SecretString,
+    ) -> crate::Result<()> {
+        self.inner.set_platform_secret(platform, name, value).await
+    }
 }
 
 #[tokio::test]

@@ -179,5 +179,9 @@ async fn a_reply_retried_after_new_data_sends_the_first_text() {
         (&calls[1].1.text, calls[1].1.created_at),
         (&first.text, first.created_at)
     );
-    assert_eq!(x.held(), [first.text.clone()], "one reply to the mention");
+    assert_eq!(
+        x.held(),
+        std::slice::from_ref(&first.text),
+        "one reply to the mention"
+    );
 }
