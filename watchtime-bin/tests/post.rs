@@ -61,7 +61,10 @@ async fn three_posts_on_each_platform_once_within_its_limit() {
     }
     assert!(x.refusals().is_empty(), "{:?}", x.refusals());
     assert_eq!(x.count(Route::Tweets).await, 3);
-    assert_eq!(x.total_requests().await, 3);
+    // Each post after its chart's upload and alt text, and nothing else.
+    assert_eq!(x.count(Route::Upload).await, 3);
+    assert_eq!(x.count(Route::AltText).await, 3);
+    assert_eq!(x.total_requests().await, 9);
 
     // Mastodon: three statuses within the instance's 500 graphemes, each with its own key.
     let statuses = m.created();
@@ -123,8 +126,9 @@ async fn three_posts_on_each_platform_once_within_its_limit() {
             .all(|o| o == "already sent earlier; nothing sent"),
         "{outcomes:#?}"
     );
-    assert_eq!(x.total_requests().await, 3);
+    assert_eq!(x.total_requests().await, 9, "no upload either");
     assert_eq!(m.status_requests().await, 3);
+    assert_eq!(m.uploads().len(), 3);
     assert_eq!(d.executions().await, 3);
 
     // The texts each platform received: the same day, fitted to each limit.
