@@ -4,8 +4,10 @@ ATP_RUN="${WATCHTIME_ATPROTO_RUN:-${TMPDIR:-/tmp}/watchtime-atproto}"
 mkdir -p "$ATP_RUN"
 
 # Node 20 lacks the iterator helpers @atproto's code uses; core-js provides them.
+# Always started in the background (`atp_node … &`): exec, so that `$!` is node's own pid and
+# stop.sh, which kills by that pid, really stops the server.
 atp_node() {
-    nice node -r "$ATP_NM/core-js/actual/index.js" "$@"
+    exec nice node -r "$ATP_NM/core-js/actual/index.js" "$@"
 }
 
 # Waits until $2 (a file) holds a line starting with $3 while process $1 lives; $4 seconds at most.
