@@ -124,9 +124,10 @@ async fn a_deleted_mention_is_refused_alone() {
     let round = answer_round(&client, &client, store.as_ref(), &Settings::default(), now)
         .await
         .unwrap();
+    // The deleted mention is a refusal of that mention alone (not left unfinished).
     assert_eq!(
-        (round.seen, round.answered, round.unfinished),
-        (2, 1, 1),
+        (round.seen, round.answered, round.rejected, round.unfinished),
+        (2, 1, 1, 0),
         "{round:?}"
     );
     let all = replies(&fake);
