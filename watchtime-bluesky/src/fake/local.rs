@@ -244,9 +244,9 @@ impl LocalStack {
     }
 
     /// Waits until the AppView lists at least `n` notifications for `account` (it indexes in
-    /// about a second here); panics after 30 s.
+    /// about a second here); panics after 90 s (the AppView indexes slowly on a loaded machine).
     pub async fn wait_for_notifications(&self, account: &LocalAccount, n: usize) {
-        for _ in 0..150 {
+        for _ in 0..450 {
             let listed = self
                 .get(
                     "app.bsky.notification.listNotifications",
@@ -263,7 +263,7 @@ impl LocalStack {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         panic!(
-            "the AppView did not list {n} notifications for {} within 30 s",
+            "the AppView did not list {n} notifications for {} within 90 s",
             account.handle
         );
     }

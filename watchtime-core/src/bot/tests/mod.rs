@@ -514,6 +514,7 @@ async fn an_idempotent_platform_gets_an_unfinished_attempt_again_at_any_age() {
     p.expect_platform().return_const("mock".to_owned());
     p.expect_text_limit().return_const(TextLimit::X);
     p.expect_redelivery().return_const(Redelivery::Idempotent);
+    p.expect_takes_replies().return_const(true);
     p.expect_reply()
         .times(1)
         .returning(|_, _| Ok(Delivery::AlreadyPosted(None)));
@@ -814,6 +815,7 @@ async fn pushed_mentions_follow_the_rules_of_a_round() {
     // Replies go only to the platform the mentions came from.
     let mut other = MockPub::new();
     other.expect_platform().return_const("elsewhere".to_owned());
+    other.expect_takes_replies().return_const(true);
     let err = answer_mention(
         &src,
         &other,
