@@ -7,7 +7,7 @@ use support::{app, get};
 
 /// The rows of the table that follows `caption` (a page has one table per ranking or series):
 /// the text of each row's cells, tags removed.
-fn table_after<'a>(html: &'a str, caption: &str) -> Vec<Vec<String>> {
+fn table_after(html: &str, caption: &str) -> Vec<Vec<String>> {
     let Some(start) = html.find(caption) else {
         panic!("no table {caption:?} in {html}")
     };
