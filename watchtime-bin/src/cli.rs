@@ -269,12 +269,26 @@ pub struct MentionArgs {
         value_name = "SECONDS"
     )]
     pub mention_stream_idle: u32,
+    /// Seconds between reads of Bluesky's mentions, which it does not push (at least 1; its
+    /// limits allow thousands of reads an hour).
+    #[arg(
+        long,
+        env = "WATCHTIME_BLUESKY_MENTION_INTERVAL",
+        default_value_t = crate::wiring::BLUESKY_POLL_SECONDS,
+        value_name = "SECONDS"
+    )]
+    pub bluesky_mention_interval: u32,
 }
 
 impl MentionArgs {
     /// The interval between rounds, at least 10 s.
     pub fn interval(&self) -> chrono::Duration {
         chrono::Duration::seconds(i64::from(self.mention_interval.max(10)))
+    }
+
+    /// The interval between reads of Bluesky's mentions, at least 1 s.
+    pub fn bluesky_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(u64::from(self.bluesky_mention_interval.max(1)))
     }
 
     /// Whether and how streams are used.

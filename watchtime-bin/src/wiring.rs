@@ -76,7 +76,15 @@ pub struct Platform {
     pub mentions: Option<DynMentionSource>,
     /// How it pushes mentions as they happen, for platforms that do (Mastodon).
     pub push: Option<DynMentionPush>,
+    /// For a platform that pushes nothing but may be read often (Bluesky), how often its
+    /// mentions are read, by a [`Lane`](crate::daemon::Lane) of their own; `None` reads them on
+    /// the common mention interval.
+    pub poll_interval: Option<Duration>,
 }
+
+/// How often Bluesky's mentions are read by default, in seconds: it pushes nothing to a bot
+/// without a firehose consumer, and reading every 15 s stays far inside its rate limits.
+pub const BLUESKY_POLL_SECONDS: u32 = 15;
 
 /// The configured platforms, in the order given. Fails with the missing variables named when a
 /// platform's credentials are absent. `store` keeps what a platform needs between runs (the
@@ -89,6 +97,7 @@ pub async fn platforms(config: &Config, store: &DynStore) -> Result<Vec<Platform
                 publisher: Arc::new(ConsolePublisher::new(TextLimit::X)),
                 mentions: None,
                 push: None,
+                poll_interval: None,
             },
             PublisherKind::Twitter => {
                 // X pushes mentions only through the paid Account Activity API: polled.
@@ -97,6 +106,7 @@ pub async fn platforms(config: &Config, store: &DynStore) -> Result<Vec<Platform
                     publisher: client.clone(),
                     mentions: Some(client),
                     push: None,
+                    poll_interval: None,
                 }
             }
             PublisherKind::Mastodon => {
@@ -105,6 +115,7 @@ pub async fn platforms(config: &Config, store: &DynStore) -> Result<Vec<Platform
                     publisher: client.clone(),
                     mentions: Some(client.clone()),
                     push: Some(Arc::new(MastodonPush(client))),
+                    poll_interval: None,
                 }
             }
             PublisherKind::Bluesky => {
@@ -112,8 +123,10 @@ pub async fn platforms(config: &Config, store: &DynStore) -> Result<Vec<Platform
                 Platform {
                     publisher: client.clone(),
                     mentions: Some(client),
-                    // Bluesky pushes nothing to a bot without a firehose consumer: polled.
+                    // Bluesky pushes nothing to a bot without a firehose consumer: polled,
+                    // often, in a lane of its own.
                     push: None,
+                    poll_interval: Some(Duration::from_secs(u64::from(BLUESKY_POLL_SECONDS))),
                 }
             }
             PublisherKind::Discord => {
@@ -124,11 +137,21 @@ pub async fn platforms(config: &Config, store: &DynStore) -> Result<Vec<Platform
                     publisher: Arc::new(client),
                     mentions: None,
                     push: None,
+                    poll_interval: None,
                 }
             }
         });
     }
     Ok(out)
+}
+
+/// Reads Bluesky's mentions every `every` (`--bluesky-mention-interval`) instead of the default.
+pub fn poll_bluesky_every(platforms: &mut [Platform], every: Duration) {
+    for platform in platforms {
+        if platform.publisher.platform() == watchtime_bluesky::PLATFORM {
+            platform.poll_interval = Some(every);
+        }
+    }
 }
 
 fn twitter(config: &Config) -> Result<TwitterClient> {

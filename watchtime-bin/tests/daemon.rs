@@ -90,11 +90,13 @@ impl Trial {
                     publisher: Arc::new(ChaosPublisher::new(self.dedup.clone(), chaos.clone())),
                     mentions: Some(self.mentions.clone()),
                     push: None,
+                    poll_interval: None,
                 },
                 Platform {
                     publisher: Arc::new(ChaosPublisher::new(self.dup.clone(), chaos.clone())),
                     mentions: None,
                     push: None,
+                    poll_interval: None,
                 },
             ],
             images: None,

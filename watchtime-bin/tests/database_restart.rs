@@ -129,6 +129,7 @@ async fn the_daemon_rides_out_a_database_restart() {
             publisher: publisher.clone(),
             mentions: None,
             push: None,
+            poll_interval: None,
         }],
         images: None,
         settings,

@@ -10,15 +10,16 @@ use watchtime_core::{DynStore, bot};
 use crate::cli::{AnswerArgs, MentionArgs};
 use crate::config::Config;
 use crate::daemon::{Lane, Metrics, WallTimer};
-use crate::wiring::{Platform, open_store, platforms};
+use crate::wiring::{Platform, open_store, platforms, poll_bluesky_every};
 
 pub async fn run(config: &Config, args: &AnswerArgs) -> Result<()> {
     let store = open_store(&config.database_url).await?;
-    let platforms: Vec<Platform> = platforms(config, &store)
+    let mut platforms: Vec<Platform> = platforms(config, &store)
         .await?
         .into_iter()
         .filter(|p| p.mentions.is_some())
         .collect();
+    poll_bluesky_every(&mut platforms, args.mentions.bluesky_interval());
     if platforms.is_empty() {
         bail!(
             "none of the configured publishers reads mentions; set WATCHTIME_PUBLISHER to twitter, mastodon or bluesky"
@@ -64,8 +65,8 @@ pub async fn run(config: &Config, args: &AnswerArgs) -> Result<()> {
     Ok(())
 }
 
-/// One lane per platform, as `watchtime run` has for the platforms that stream, until a signal.
-/// Answers are dated by the wall clock.
+/// One lane per platform, as `watchtime run` has for the platforms that stream or are polled
+/// often (Bluesky), until a signal. Answers are dated by the wall clock.
 async fn follow(config: &Config, platforms: Vec<Platform>, store: DynStore, args: &MentionArgs) {
     let (stop, stopped) = watch::channel(false);
     tokio::spawn(async move {
@@ -74,7 +75,7 @@ async fn follow(config: &Config, platforms: Vec<Platform>, store: DynStore, args
         let _ = stop.send(true);
     });
     let metrics = Arc::new(Metrics::default());
-    let interval = args
+    let mention_interval = args
         .interval()
         .to_std()
         .unwrap_or(std::time::Duration::from_secs(60));
@@ -87,12 +88,12 @@ async fn follow(config: &Config, platforms: Vec<Platform>, store: DynStore, args
         .into_iter()
         .map(|platform| {
             let lane = Lane {
+                interval: Lane::interval_of(&platform, mention_interval),
                 platform,
                 store: store.clone(),
                 settings: config.settings,
                 timer: Arc::new(WallTimer),
                 metrics: metrics.clone(),
-                interval,
                 stream: args.stream(),
             };
             tokio::spawn(lane.run(stopped.clone()))

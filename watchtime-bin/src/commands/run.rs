@@ -9,13 +9,14 @@ use watchtime_core::DynTwitchSource;
 use crate::cli::RunArgs;
 use crate::config::Config;
 use crate::daemon::{Daemon, Health, Metrics, Timer, WallTimer, serve};
-use crate::wiring::{open_store, platforms, twitch_source};
+use crate::wiring::{open_store, platforms, poll_bluesky_every, twitch_source};
 
 pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
     // Configuration errors stop the daemon before it starts; everything later is retried.
     let source: DynTwitchSource = Arc::new(twitch_source(config)?);
     let store = open_store(&config.database_url).await?;
-    let platforms = platforms(config, &store).await?;
+    let mut platforms = platforms(config, &store).await?;
+    poll_bluesky_every(&mut platforms, args.mentions.bluesky_interval());
     let timer: Arc<dyn Timer> = Arc::new(WallTimer);
     let metrics = Arc::new(Metrics::default());
     let (stop, stopped) = watch::channel(false);

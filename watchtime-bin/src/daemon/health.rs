@@ -94,12 +94,16 @@ async fn healthz(State(h): State<Health>) -> Response {
             json!({"status": "stale", "last_snapshot": null, "reason": "no snapshot has been taken yet"}),
         ),
     };
-    // How mentions arrive, per platform that reads them: streaming or polling.
-    body["mentions"] = h
-        .metrics
-        .mention_modes()
-        .into_iter()
-        .map(|(platform, mode)| (platform, json!(mode.as_str())))
+    // How mentions arrive, per platform that reads them: streaming or polling, and the
+    // seconds between REST reads (polls, or backfills while a stream is connected).
+    let readings = h.metrics.mention_readings();
+    body["mentions"] = readings
+        .iter()
+        .map(|(platform, (mode, _))| (platform.clone(), json!(mode.as_str())))
+        .collect();
+    body["mention_interval_seconds"] = readings
+        .iter()
+        .map(|(platform, (_, every))| (platform.clone(), json!(every.as_secs())))
         .collect();
     (status, axum::Json(body)).into_response()
 }

@@ -8,6 +8,10 @@
 //! full jitter (the core's [`RetryPolicy`]); while it is down the lane polls on the interval, as
 //! a platform without push always does. Only one answer or round runs at a time per platform,
 //! and the outbox makes a mention seen both ways one reply.
+//!
+//! A platform that pushes nothing but may be read often (Bluesky) has a lane too, which only
+//! polls, on the platform's own short interval ([`Platform::poll_interval`]). A failed round
+//! is tried again after a growing wait, and never before the reset a rate limit named.
 
 use std::future::Future;
 use std::time::Duration;
@@ -17,7 +21,7 @@ use tokio::time::Instant;
 use watchtime_core::bot::{self, AnswerRound};
 use watchtime_core::ports::Mention;
 use watchtime_core::retry::RetryPolicy;
-use watchtime_core::{DynMentionSource, DynStore, ErrorChain, Settings};
+use watchtime_core::{DynMentionSource, DynStore, Error, ErrorChain, Settings};
 
 use super::metrics::{MentionMode, Metrics, Platform as PlatformLabel};
 use super::push::MentionPush;
@@ -97,8 +101,7 @@ impl Lane {
         let Some(source) = self.platform.mentions.clone() else {
             return;
         };
-        self.metrics
-            .set_mention_mode(self.name(), MentionMode::Polling);
+        self.set_mode(MentionMode::Polling);
         let mut rounds = Rounds {
             next: Instant::now(),
             failures: 0,
@@ -135,8 +138,19 @@ impl Lane {
         }
     }
 
+    /// The time between rounds of `platform`'s lane: its own polling interval if it has one,
+    /// otherwise `mention_interval`.
+    pub fn interval_of(platform: &Platform, mention_interval: Duration) -> Duration {
+        platform.poll_interval.unwrap_or(mention_interval)
+    }
+
     fn name(&self) -> &str {
         self.platform.publisher.platform()
+    }
+
+    fn set_mode(&self, mode: MentionMode) {
+        self.metrics
+            .set_mention_mode(self.name(), mode, self.interval);
     }
 
     fn label(&self) -> PlatformLabel {
@@ -195,8 +209,7 @@ impl Lane {
                 };
             }
         };
-        self.metrics
-            .set_mention_mode(self.name(), MentionMode::Streaming);
+        self.set_mode(MentionMode::Streaming);
         tracing::info!(platform = %self.name(), "mention stream connected; reading what it may have missed");
         // Mentions pushed during this round wait in the connection and are read after it.
         rounds.next = Instant::now();
@@ -219,8 +232,7 @@ impl Lane {
                 _ = stopped(shutdown) => break None,
             }
         };
-        self.metrics
-            .set_mention_mode(self.name(), MentionMode::Polling);
+        self.set_mode(MentionMode::Polling);
         match ended {
             None => Session::Stopped,
             Some(why) => {
@@ -232,23 +244,24 @@ impl Lane {
         }
     }
 
-    /// A REST round from the stored cursor, then plans the next one.
+    /// A REST round from the stored cursor, then plans the next one: after the interval, or
+    /// after a failure a doubling wait, or the rate limit's reset when the platform named one.
     async fn round(&self, source: &DynMentionSource, rounds: &mut Rounds) {
         let now = self.timer.now();
         let context = (&self.store, &self.settings, self.metrics.as_ref());
-        let ok = backfill(&self.platform, source, context, now)
-            .await
-            .is_some();
-        if ok {
-            self.metrics.success("answer", now);
-            rounds.failures = 0;
-            rounds.next = Instant::now() + self.interval;
-        } else {
-            self.metrics.failure("answer");
-            rounds.failures += 1;
-            let factor = 1u32 << rounds.failures.min(6);
-            let wait = self.interval.saturating_mul(factor).min(MAX_ROUND_BACKOFF);
-            rounds.next = Instant::now() + wait.max(self.interval);
+        match backfill(&self.platform, source, context, now).await {
+            Ok(_) => {
+                self.metrics.success("answer", now);
+                rounds.failures = 0;
+                rounds.next = Instant::now() + self.interval;
+            }
+            Err(e) => {
+                self.metrics.failure("answer");
+                rounds.failures += 1;
+                let wait = retry_wait(&e, self.interval, rounds.failures);
+                tracing::info!(platform = %self.name(), failures = rounds.failures, wait_seconds = wait.as_secs_f64(), "reading mentions again after a wait");
+                rounds.next = Instant::now() + wait;
+            }
         }
     }
 
@@ -287,15 +300,29 @@ impl Lane {
     }
 }
 
-/// One round of mentions on `platform` from the stored cursor, logged and counted; `None` when
-/// it failed (logged). The daemon's polling step and the lanes share it; each counts its own
-/// successes and failures.
+/// The wait before the round after `failures` failed ones in a row, the last with `error`:
+/// the interval doubled per failure (up to [`MAX_ROUND_BACKOFF`]), or, when a rate limit named
+/// its reset, until then (never less than the interval).
+fn retry_wait(error: &Error, interval: Duration, failures: u32) -> Duration {
+    if let Some(reset) = error.retry_after() {
+        return reset.max(interval);
+    }
+    let factor = 1u32 << failures.min(6);
+    interval
+        .saturating_mul(factor)
+        .min(MAX_ROUND_BACKOFF)
+        .max(interval)
+}
+
+/// One round of mentions on `platform` from the stored cursor, logged and counted; the error
+/// when it failed (logged). The daemon's polling step and the lanes share it; each counts its
+/// own successes and failures.
 pub(crate) async fn backfill(
     platform: &Platform,
     source: &DynMentionSource,
     (store, settings, metrics): (&DynStore, &Settings, &Metrics),
     now: chrono::DateTime<chrono::Utc>,
-) -> Option<AnswerRound> {
+) -> Result<AnswerRound, Error> {
     let name = platform.publisher.platform();
     let started = std::time::Instant::now();
     match bot::answer_round(
@@ -326,11 +353,11 @@ pub(crate) async fn backfill(
                 .replies
                 .get_or_create(&label)
                 .inc_by(u64::from(round.answered + round.how_tos));
-            Some(round)
+            Ok(round)
         }
         Err(e) => {
             tracing::warn!(step = "answer", platform = %name, error = %ErrorChain(&e), "reading or answering mentions failed");
-            None
+            Err(e)
         }
     }
 }
@@ -347,5 +374,33 @@ async fn guarded(work: impl Future<Output = ()>, shutdown: &mut watch::Receiver<
             }
             false
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rate_limit_reset_outweighs_the_backoff() {
+        let interval = Duration::from_secs(15);
+        let limited = |secs: Option<u64>| Error::RateLimited {
+            service: "bluesky",
+            retry_after: secs.map(Duration::from_secs),
+        };
+        assert_eq!(
+            retry_wait(&limited(Some(300)), interval, 1),
+            Duration::from_secs(300)
+        );
+        // A reset sooner than the interval does not make the lane read sooner.
+        assert_eq!(retry_wait(&limited(Some(2)), interval, 1), interval);
+        // Without a reset: doubling per failure, capped.
+        assert_eq!(
+            retry_wait(&limited(None), interval, 1),
+            Duration::from_secs(30)
+        );
+        let down = Error::unavailable("bluesky", "502");
+        assert_eq!(retry_wait(&down, interval, 3), Duration::from_secs(120));
+        assert_eq!(retry_wait(&down, interval, 40), MAX_ROUND_BACKOFF);
     }
 }

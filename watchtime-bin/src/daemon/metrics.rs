@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicU64;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use prometheus_client::encoding::EncodeLabelSet;
@@ -79,7 +80,7 @@ macro_rules! metrics {
         pub struct Metrics {
             registry: Registry,
             last_snapshot: Mutex<Option<DateTime<Utc>>>,
-            mention_modes: Mutex<BTreeMap<String, MentionMode>>,
+            mention_modes: Mutex<BTreeMap<String, (MentionMode, Duration)>>,
             $( #[doc = $help] pub $field: $kind, )*
         }
 
@@ -135,6 +136,8 @@ metrics! {
     mentions_streamed: Family<Platform, Counter> = "watchtime_mentions_streamed";
     /// Whether each platform's mention stream is connected (1) or its mentions are polled (0).
     mention_stream_connected: Family<Platform, Gauge> = "watchtime_mention_stream_connected";
+    /// Seconds between REST reads of each platform's mentions (polls, or backfills while its stream is connected).
+    mention_interval_seconds: Family<Platform, Gauge> = "watchtime_mention_interval_seconds";
     /// Reconnects of mention streams after one was lost or could not be opened, by platform.
     mention_stream_reconnects: Family<Platform, Counter> = "watchtime_mention_stream_reconnects";
     /// Failed steps, by step.
@@ -169,22 +172,36 @@ impl Metrics {
         *self.last_snapshot.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Records how `platform`'s mentions arrive now, for `/healthz` and the
-    /// `watchtime_mention_stream_connected` gauge.
-    pub fn set_mention_mode(&self, platform: &str, mode: MentionMode) {
+    /// Records how `platform`'s mentions arrive now, and how often they are read by REST, for
+    /// `/healthz` and the `watchtime_mention_stream_connected` and
+    /// `watchtime_mention_interval_seconds` gauges.
+    pub fn set_mention_mode(&self, platform: &str, mode: MentionMode, interval: Duration) {
+        let label = Platform {
+            platform: platform.to_owned(),
+        };
         self.mention_stream_connected
-            .get_or_create(&Platform {
-                platform: platform.to_owned(),
-            })
+            .get_or_create(&label)
             .set(i64::from(mode == MentionMode::Streaming));
+        self.mention_interval_seconds
+            .get_or_create(&label)
+            .set(i64::try_from(interval.as_secs()).unwrap_or(i64::MAX));
         self.mention_modes
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(platform.to_owned(), mode);
+            .insert(platform.to_owned(), (mode, interval));
     }
 
     /// How each platform that reads mentions gets them, by platform name.
     pub fn mention_modes(&self) -> BTreeMap<String, MentionMode> {
+        self.mention_readings()
+            .into_iter()
+            .map(|(platform, (mode, _))| (platform, mode))
+            .collect()
+    }
+
+    /// How each platform that reads mentions gets them and how often they are read by REST,
+    /// by platform name.
+    pub fn mention_readings(&self) -> BTreeMap<String, (MentionMode, Duration)> {
         self.mention_modes
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -242,16 +259,21 @@ mod tests {
     fn mention_modes_drive_the_gauge() {
         let m = Metrics::default();
         assert!(m.mention_modes().is_empty());
-        m.set_mention_mode("mastodon", MentionMode::Streaming);
-        m.set_mention_mode("twitter", MentionMode::Polling);
+        let minute = Duration::from_secs(60);
+        m.set_mention_mode("mastodon", MentionMode::Streaming, minute);
+        m.set_mention_mode("twitter", MentionMode::Polling, minute);
+        m.set_mention_mode("bluesky", MentionMode::Polling, Duration::from_secs(15));
         let text = m.render();
         for want in [
             "watchtime_mention_stream_connected{platform=\"mastodon\"} 1\n",
             "watchtime_mention_stream_connected{platform=\"twitter\"} 0\n",
+            "watchtime_mention_stream_connected{platform=\"bluesky\"} 0\n",
+            "watchtime_mention_interval_seconds{platform=\"bluesky\"} 15\n",
+            "watchtime_mention_interval_seconds{platform=\"twitter\"} 60\n",
         ] {
             assert!(text.contains(want), "{want:?} missing from:\n{text}");
         }
-        m.set_mention_mode("mastodon", MentionMode::Polling);
+        m.set_mention_mode("mastodon", MentionMode::Polling, minute);
         assert!(
             m.render()
                 .contains("watchtime_mention_stream_connected{platform=\"mastodon\"} 0\n")
@@ -264,6 +286,7 @@ mod tests {
         assert_eq!(
             modes,
             [
+                ("bluesky".into(), "polling"),
                 ("mastodon".into(), "polling"),
                 ("twitter".into(), "polling")
             ]

@@ -10,7 +10,9 @@
 //! Mentions of a platform that pushes them (Mastodon's stream) are the exception: they are
 //! answered as they arrive by that platform's [`Lane`], a task beside the loop, so an answer
 //! never waits for a sweep. The lane also backfills from the stored cursor after every connect
-//! and on the mention interval, and polls while its stream is down; the loop polls the others.
+//! and on the mention interval, and polls while its stream is down. A platform that pushes
+//! nothing but is polled on a short interval of its own (Bluesky, every 15 s) has a lane too,
+//! which only polls; the loop polls the others.
 
 mod health;
 mod lane;
@@ -60,7 +62,8 @@ pub struct Daemon {
     pub mention_interval: Duration,
     /// Whether platforms that push mentions are subscribed to. Each such platform gets a
     /// [`Lane`] beside the loop, which answers its mentions as they arrive and backfills them;
-    /// the loop polls the others.
+    /// so does each platform with a [`Platform::poll_interval`], which its lane polls on; the
+    /// loop polls the others.
     pub stream: StreamSettings,
 }
 
@@ -135,10 +138,7 @@ impl Daemon {
                     settings: self.settings,
                     timer: self.timer.clone(),
                     metrics: self.metrics.clone(),
-                    interval: self
-                        .mention_interval
-                        .to_std()
-                        .unwrap_or(StdDuration::from_secs(60)),
+                    interval: Lane::interval_of(platform, self.common_interval()),
                     stream: self.stream,
                 };
                 tokio::spawn(lane.run(shutdown.clone()))
@@ -187,10 +187,19 @@ impl Daemon {
         tracing::info!("watchtime stopped");
     }
 
-    /// Whether `platform`'s mentions are a [`Lane`]'s (it pushes them and streaming is on)
-    /// rather than the loop's polling step's.
+    /// Whether `platform`'s mentions are a [`Lane`]'s (it pushes them and streaming is on, or
+    /// it is polled on an interval of its own) rather than the loop's polling step's.
     fn laned(&self, platform: &Platform) -> bool {
-        self.stream.enabled && platform.mentions.is_some() && platform.push.is_some()
+        platform.mentions.is_some()
+            && ((self.stream.enabled && platform.push.is_some())
+                || platform.poll_interval.is_some())
+    }
+
+    /// The mention interval of the platforms without one of their own.
+    fn common_interval(&self) -> StdDuration {
+        self.mention_interval
+            .to_std()
+            .unwrap_or(StdDuration::from_secs(60))
     }
 
     /// The plan at start-up: take the current slot's snapshot if it has none, close what is
@@ -199,8 +208,11 @@ impl Daemon {
         let now = self.timer.now();
         for platform in &self.platforms {
             if platform.mentions.is_some() && !self.laned(platform) {
-                self.metrics
-                    .set_mention_mode(platform.publisher.platform(), MentionMode::Polling);
+                self.metrics.set_mention_mode(
+                    platform.publisher.platform(),
+                    MentionMode::Polling,
+                    self.common_interval(),
+                );
             }
         }
         let schedule = Schedule::new(self.settings);

@@ -301,7 +301,7 @@ impl Daemon {
                 continue;
             }
             let context = (&self.store, &self.settings, self.metrics.as_ref());
-            failed |= backfill(platform, source, context, now).await.is_none();
+            failed |= backfill(platform, source, context, now).await.is_err();
         }
         if let Some(due) = &mut plan.mentions {
             if failed {
