@@ -233,7 +233,6 @@ async fn the_session_is_resumed_from_the_store_and_a_wrong_password_is_named() {
 }
 
 #[tokio::test]
-#[ignore = "known failure since the hardened outbox merge: the AppView does not list the reply to the bot's reply within 90 s; the first mention's reply is covered by watchtime-bin tests/bluesky.rs; run with --ignored"]
 async fn a_mention_from_another_account_is_answered_once_in_its_thread() {
     let Some(stack) =
         LocalStack::find("a_mention_from_another_account_is_answered_once", true).await

@@ -175,6 +175,12 @@ impl LocalStack {
 
     /// `author` posts `text`, with a mention facet for each `@handle` of `mentioned`, replying
     /// with `reply` (`{root, parent}`) when given. Answers the post's `{uri, cid}`.
+    ///
+    /// A reply is posted, as a person in an app would, only once the AppView shows its parent.
+    /// The AppView indexes each repository on its own, in parallel: a reply written the instant
+    /// its parent reached the PDS can be indexed before the parent, and then it is marked
+    /// `invalidReplyRoot` and its author's parent is never notified (the AppView notifies the
+    /// parent's author only from the reply's own indexing).
     pub async fn post_as(
         &self,
         author: &LocalAccount,
@@ -199,6 +205,9 @@ impl LocalStack {
             "facets": facets,
         });
         if let Some(reply) = reply {
+            if let Some(parent) = reply.pointer("/parent/uri").and_then(Value::as_str) {
+                self.wait_for_post(author, parent).await;
+            }
             record["reply"] = reply;
         }
         let written = self
@@ -241,6 +250,28 @@ impl LocalStack {
             response.status()
         );
         response.bytes().await.expect("the blob's bytes").to_vec()
+    }
+
+    /// Waits until the AppView shows the post at `uri` to `viewer` (it indexes in about a second
+    /// here); panics after 90 s.
+    pub async fn wait_for_post(&self, viewer: &LocalAccount, uri: &str) {
+        for _ in 0..450 {
+            let posts = self
+                .get(
+                    "app.bsky.feed.getPosts",
+                    Some(&viewer.access),
+                    &[("uris", uri)],
+                )
+                .await;
+            if posts["posts"]
+                .as_array()
+                .is_some_and(|p| p.iter().any(|p| p["uri"] == uri))
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("the AppView did not show {uri} within 90 s");
     }
 
     /// Waits until the AppView lists at least `n` notifications for `account` (it indexes in
