@@ -2,14 +2,15 @@
 //! PDS (a dry run counts graphemes and logs in nowhere, posts go out once, a kill between the
 //! write and the record is sent again and still posts once, a mention is answered once), and
 //! against the real local PDS and AppView of `.ci/atproto/` (kills at random instants, then one
-//! record per kind; a mention answered once in its thread).
+//! record per kind; a mention answered once in its thread). `run` and `answer --follow` read
+//! Bluesky's mentions on its own short interval, waiting out a 429.
 
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod support;
 
-use std::process::Stdio;
-use std::time::Duration;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use rand::{RngExt, SeedableRng};
 use support::{DAY, KINDS, Site, now_plus};
@@ -17,6 +18,7 @@ use watchtime_bluesky::fake::{APP_PASSWORD, BlueskyFake, Fault, HANDLE, LocalSta
 use watchtime_core::outbox::OutboxState;
 
 const PUT: &str = "com.atproto.repo.putRecord";
+const NOTIFICATIONS: &str = "app.bsky.notification.listNotifications";
 const LOGIN: &str = "com.atproto.server.createSession";
 
 fn bluesky(site: &mut Site, service: &str, identifier: &str, password: &str) {
@@ -210,4 +212,180 @@ async fn on_the_local_appview_a_mention_is_answered_once() {
     assert_eq!(records.len(), 1, "{records:#?}");
     assert_eq!(records[0]["value"]["reply"]["parent"], asked);
     assert_eq!(records[0]["value"]["reply"]["root"], asked);
+}
+
+/// A long-running command, killed if the test ends before stopping it.
+struct Running(Option<Child>);
+
+impl Running {
+    fn check(&mut self) {
+        let child = self.0.as_mut().unwrap();
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("watchtime ended early ({status})");
+        }
+    }
+
+    /// SIGTERM, then the exit status must be 0.
+    fn stop(mut self) {
+        let child = self.0.take().unwrap();
+        let status = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Waits (30 s at most) until `done()` holds, checking meanwhile that the command still runs.
+async fn until(running: &mut Running, what: &str, done: impl Fn() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        running.check();
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The replies the bot wrote, by the post each answers.
+fn replies_to(fake: &BlueskyFake, uri: &str) -> usize {
+    fake.bot_posts()
+        .iter()
+        .filter(|(_, r)| r["reply"]["parent"]["uri"] == uri)
+        .count()
+}
+
+/// `site` answering Bluesky mentions on `fake`, dated by the wall clock like the fake's posts.
+fn live_site(fake: &BlueskyFake) -> Site {
+    let mut site = Site::new();
+    bluesky(&mut site, &fake.url(), HANDLE, APP_PASSWORD);
+    site.unset("WATCHTIME_NOW");
+    site
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answer_follow_reads_bluesky_on_its_own_interval_and_answers_once() {
+    let fake = BlueskyFake::start().await;
+    fake.account("alice.test");
+    let site = live_site(&fake);
+    // The first read is refused for a second; the client waits out the reset.
+    fake.fail_next(NOTIFICATIONS, Fault::RateLimited { reset_in: 1 });
+    // The common interval (ten minutes) never comes: only Bluesky's own one reads.
+    let child = site
+        .command(
+            &[],
+            &[
+                "answer",
+                "--follow",
+                "--mention-interval",
+                "600",
+                "--bluesky-mention-interval",
+                "1",
+            ],
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut running = Running(Some(child));
+    until(&mut running, "reads after the refused one", || {
+        fake.calls(NOTIFICATIONS) >= 3
+    })
+    .await;
+    let asked = fake.post_as("alice.test", &format!("@{HANDLE} top games"), None);
+    until(&mut running, "the reply", || replies_to(&fake, &asked) == 1).await;
+    // More reads come, and none answers again.
+    let reads = fake.calls(NOTIFICATIONS);
+    until(&mut running, "two more reads", || {
+        fake.calls(NOTIFICATIONS) >= reads + 2
+    })
+    .await;
+    running.stop();
+    assert_eq!(replies_to(&fake, &asked), 1);
+    assert_eq!(fake.bot_posts().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemon_polls_bluesky_in_a_lane_and_says_so() {
+    let fake = BlueskyFake::start().await;
+    fake.account("alice.test");
+    let twitch = watchtime_twitch::fake::HelixFake::start()
+        .await
+        .with_streams(300, 100);
+    let mut site = live_site(&fake);
+    site.set(
+        "TWITCH_CLIENT_ID",
+        watchtime_twitch::fake::HelixFake::CLIENT_ID,
+    );
+    site.set(
+        "TWITCH_CLIENT_SECRET",
+        watchtime_twitch::fake::HelixFake::CLIENT_SECRET,
+    );
+    site.set("WATCHTIME_TWITCH_API_URL", &twitch.api_url());
+    site.set("WATCHTIME_TWITCH_AUTH_URL", &twitch.auth_url());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let child = site
+        .command(
+            &[("WATCHTIME_BLUESKY_MENTION_INTERVAL", "2")],
+            &["run", "--listen", &listen, "--mention-interval", "600"],
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut running = Running(Some(child));
+    let healthz = || async {
+        let r = reqwest::get(format!("http://{listen}/healthz"))
+            .await
+            .ok()?;
+        r.json::<serde_json::Value>().await.ok()
+    };
+    let started = Instant::now();
+    let health = loop {
+        running.check();
+        if let Some(h) = healthz().await
+            && h["mentions"]["bluesky"].is_string()
+        {
+            break h;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "no /healthz");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(health["mentions"]["bluesky"], "polling", "{health}");
+    assert_eq!(health["mention_interval_seconds"]["bluesky"], 2, "{health}");
+
+    let asked = fake.post_as("alice.test", &format!("@{HANDLE} top games"), None);
+    until(&mut running, "the reply", || replies_to(&fake, &asked) == 1).await;
+    let metrics = reqwest::get(format!("http://{listen}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for want in [
+        "watchtime_mention_interval_seconds{platform=\"bluesky\"} 2\n",
+        "watchtime_mention_stream_connected{platform=\"bluesky\"} 0\n",
+    ] {
+        assert!(metrics.contains(want), "{want:?} missing from:\n{metrics}");
+    }
+    running.stop();
+    assert_eq!(replies_to(&fake, &asked), 1);
 }
