@@ -1,7 +1,7 @@
 //! The client: one account on one PDS, and authenticated calls that survive an expired session.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use reqwest::RequestBuilder;
 use tracing::debug;
@@ -9,6 +9,7 @@ use watchtime_core::ports::OutboxStore;
 
 use crate::config::BlueskyConfig;
 use crate::error::BlueskyError;
+use crate::mentions::Handed;
 use crate::session::{Session, Sessions};
 use crate::xrpc::{Failure, Xrpc};
 
@@ -33,6 +34,8 @@ pub struct BlueskyClient {
     pub(crate) xrpc: Xrpc,
     pub(crate) sessions: Sessions,
     pub(crate) langs: Vec<String>,
+    /// The mentions handed over, so the lookback below the cursor repeats none.
+    pub(crate) handed: Mutex<Handed>,
 }
 
 impl BlueskyClient {
@@ -47,6 +50,7 @@ impl BlueskyClient {
             xrpc,
             sessions,
             langs: config.langs,
+            handed: Mutex::new(Handed::default()),
         })
     }
 

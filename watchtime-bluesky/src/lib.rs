@@ -55,6 +55,6 @@ mod xrpc;
 pub use client::{BlueskyClient, PLATFORM};
 pub use config::{BlueskyConfig, DEFAULT_SERVICE_URL};
 pub use error::BlueskyError;
-pub use mentions::{MAX_PAGES, PAGE_LIMIT};
+pub use mentions::{LOOKBACK_MINUTES, MAX_PAGES, PAGE_LIMIT};
 pub use post::MAX_IMAGE_BYTES;
 pub use tid::record_key;

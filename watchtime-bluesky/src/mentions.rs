@@ -5,8 +5,16 @@
 //! cursor (or [`MAX_PAGES`] pages), and hands the new mentions over oldest first, with the
 //! newest notification's `indexedAt` as the cursor to store. Notifications at exactly the
 //! stored time are read again; the outbox answers each mention once whatever is read twice.
+//!
+//! The AppView dates and sorts a notification by the earlier of its post's `createdAt` and the
+//! time it indexed it, and `createdAt` comes from the author's device. A post from a device
+//! whose clock runs slow is listed below mentions that arrived before it, under a cursor already
+//! stored. So every read also goes [`LOOKBACK_MINUTES`] below the cursor. Mentions of a page
+//! whose cursor the caller then passed back (it stores the cursor only once it handled the
+//! page) are not handed over again by this client; after a restart they are, once, and the
+//! outbox skips them.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -24,6 +32,38 @@ pub const PAGE_LIMIT: usize = 100;
 /// Pages read at most per call (1000 notifications). Older mentions than those are past the
 /// bot's answering age anyway on any account that gets this many.
 pub const MAX_PAGES: usize = 10;
+
+/// How far below the stored cursor every read goes, for posts from devices whose clocks run
+/// slow.
+pub const LOOKBACK_MINUTES: i64 = 15;
+
+/// What this client handed over, so a mention read again in the lookback is not handed over
+/// twice.
+#[derive(Debug, Default)]
+pub(crate) struct Handed {
+    /// The cursor the caller passes next if it handled the last page in full, and the page's
+    /// mentions with their times.
+    pending: Option<(Option<String>, Vec<(String, DateTime<Utc>)>)>,
+    /// Mentions of pages the caller handled, by URI, with their times.
+    handled: HashMap<String, DateTime<Utc>>,
+}
+
+impl Handed {
+    /// Takes the last page as handled if the caller passes the cursor it ended with, forgets
+    /// what lies below `floor`, and answers the URIs not to hand over again.
+    fn confirm(&mut self, cursor: Option<&str>, floor: Option<DateTime<Utc>>) -> HashSet<String> {
+        if let Some((expected, mentions)) = self.pending.take()
+            && expected.as_deref() == cursor
+        {
+            self.handled.extend(mentions);
+        }
+        match floor {
+            Some(floor) => self.handled.retain(|_, at| *at >= floor),
+            None => self.handled.clear(),
+        }
+        self.handled.keys().cloned().collect()
+    }
+}
 
 /// `listNotifications` output.
 #[derive(Debug, Deserialize)]
@@ -76,6 +116,12 @@ impl MentionSource for BlueskyClient {
                 None
             }
         });
+        let floor = since.map(|since| since - chrono::Duration::minutes(LOOKBACK_MINUTES));
+        let handled = self
+            .handed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .confirm(cursor, floor);
         let mut mentions = Vec::new();
         let mut uris = HashSet::new();
         let mut newest: Option<DateTime<Utc>> = None;
@@ -109,8 +155,11 @@ impl MentionSource for BlueskyClient {
                 };
                 let at = notification.indexed_at;
                 newest = newest.max(Some(at));
-                if since.is_some_and(|since| at < since) {
+                if floor.is_some_and(|floor| at < floor) {
                     reached_old = true;
+                    continue;
+                }
+                if handled.contains(&notification.uri) {
                     continue;
                 }
                 if uris.insert(notification.uri.clone())
@@ -132,13 +181,23 @@ impl MentionSource for BlueskyClient {
             }
         }
         mentions.sort_by(|a: &Mention, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
-        let cursor = newest
+        let next = newest
             .filter(|n| since.is_none_or(|since| *n >= since))
             .map(|n| n.to_rfc3339_opts(SecondsFormat::Micros, true));
+        self.handed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pending = Some((
+            next.clone().or_else(|| cursor.map(str::to_owned)),
+            mentions
+                .iter()
+                .map(|m| (m.id.clone(), m.created_at))
+                .collect(),
+        ));
         debug!(host = %self.xrpc.host, mentions = mentions.len(), "read mentions");
         Ok(MentionPage {
             mentions,
-            cursor,
+            cursor: next,
             more: false,
         })
     }

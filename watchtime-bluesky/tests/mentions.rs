@@ -180,13 +180,70 @@ async fn the_cursor_walks_every_page_and_then_only_new_mentions_are_read() {
 
     let newer = fake.post_as("alice.test", &format!("@{HANDLE} one more"), None);
     let page = client.mentions_since(Some(&cursor)).await.unwrap();
-    // Only the first page is read: it reaches notifications older than the cursor.
-    assert_eq!(fake.calls(LIST), 4);
+    // The read goes 15 minutes below the cursor (the 250, a second apart, are all within it)
+    // and hands over only the new one: the others came with the cursor now passed back.
+    assert_eq!(fake.calls(LIST), 6);
     let ids: Vec<&str> = page.mentions.iter().map(|m| m.id.as_str()).collect();
-    assert_eq!(ids.last(), Some(&newer.as_str()));
-    assert!(
-        ids.len() <= 2,
-        "the newest, and at most the one at the cursor's time: {ids:?}"
+    assert_eq!(ids, [newer.as_str()]);
+    let next = page.cursor.unwrap();
+    assert!(next > cursor);
+
+    // Passing an older cursor (the last page was not handled) hands the page over again.
+    let again = client.mentions_since(Some(&cursor)).await.unwrap();
+    let ids: Vec<&str> = again.mentions.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, [newer.as_str()]);
+}
+
+#[tokio::test]
+async fn a_mention_from_a_slow_clock_below_the_cursor_is_answered_once() {
+    let now = Utc::now();
+    let (store, _) = closed_yesterday(now).await;
+    let fake = BlueskyFake::start().await;
+    for who in ["alice.test", "bob.test", "carol.test", "dave.test"] {
+        fake.account(who);
+    }
+    let client = fake.client(store.clone());
+    let settings = Settings::default();
+    let round = || answer_round(&client, &client, store.as_ref(), &settings, now);
+
+    fake.post_as("alice.test", &format!("@{HANDLE} game Chess"), None);
+    assert_eq!(round().await.unwrap().answered, 1);
+    // The stored cursor's own notification is read again, but not handed over again.
+    fake.post_as("bob.test", &format!("@{HANDLE} game Go"), None);
+    let second = round().await.unwrap();
+    assert_eq!((second.seen, second.answered), (1, 1), "{second:?}");
+
+    // Carol's phone runs five minutes slow: the AppView lists her mention below Bob's, under
+    // the stored cursor. The read below the cursor answers it, and nothing else again.
+    let slow = fake.post_from_a_slow_clock(
+        "carol.test",
+        &format!("@{HANDLE} game Chess"),
+        std::time::Duration::from_secs(5 * 60),
     );
-    assert!(page.cursor.unwrap() > cursor);
+    let third = round().await.unwrap();
+    assert_eq!((third.seen, third.answered), (1, 1), "{third:?}");
+    assert!(
+        replies(&fake)
+            .iter()
+            .any(|(_, refs)| refs["parent"]["uri"] == slow.as_str())
+    );
+    let fourth = round().await.unwrap();
+    assert_eq!((fourth.seen, fourth.answered), (0, 0), "{fourth:?}");
+
+    // A clock slower than the lookback is beyond it: that mention is not read.
+    fake.post_from_a_slow_clock(
+        "dave.test",
+        &format!("@{HANDLE} game Go"),
+        std::time::Duration::from_secs(60 * 60),
+    );
+    assert_eq!(round().await.unwrap().seen, 0);
+    assert_eq!(replies(&fake).len(), 3);
+
+    // A new client (a restart) hands the lookback over once more; the outbox answers none.
+    let restarted = fake.client(store.clone());
+    let again = answer_round(&restarted, &restarted, store.as_ref(), &settings, now)
+        .await
+        .unwrap();
+    assert_eq!(again.answered, 0, "{again:?}");
+    assert_eq!(replies(&fake).len(), 3);
 }

@@ -311,3 +311,74 @@ async fn a_mention_from_another_account_is_answered_once_in_its_thread() {
         "{newest}"
     );
 }
+
+/// A mention from a device whose clock runs slow: the AppView dates and lists its notification
+/// by that earlier `createdAt`, below the cursor the last round stored. It is still answered.
+#[tokio::test]
+async fn a_mention_from_a_slow_clock_is_answered() {
+    let Some(stack) = LocalStack::find("a_mention_from_a_slow_clock_is_answered", true).await
+    else {
+        return;
+    };
+    let bot = stack.account("bot").await;
+    let alice = stack.account("alice").await;
+    let (store, _) = closed_yesterday(Utc::now()).await;
+    let client = stack.client(&bot, store.clone());
+    let settings = Settings::default();
+    stack
+        .post_as(
+            &alice,
+            &format!("@{} game Chess", bot.handle),
+            &[&bot],
+            None,
+        )
+        .await;
+    stack.wait_for_notifications(&bot, 1).await;
+    let first = answer_round(&client, &client, store.as_ref(), &settings, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(first.answered, 1, "{first:?}");
+
+    let text = format!("@{} game Go", bot.handle);
+    let two_minutes_slow = (Utc::now() - chrono::Duration::minutes(2))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let record = json!({
+        "$type": "app.bsky.feed.post",
+        "text": text,
+        "createdAt": two_minutes_slow,
+        "facets": [{
+            "index": {"byteStart": 0, "byteEnd": bot.handle.len() + 1},
+            "features": [{"$type": "app.bsky.richtext.facet#mention", "did": bot.did}],
+        }],
+    });
+    let written = stack
+        .post(
+            "com.atproto.repo.createRecord",
+            Some(&alice.access),
+            json!({"repo": alice.did, "collection": "app.bsky.feed.post", "record": record}),
+        )
+        .await;
+    stack.wait_for_notifications(&bot, 2).await;
+    let listed = stack
+        .get(
+            "app.bsky.notification.listNotifications",
+            Some(&bot.access),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        listed["notifications"][1]["uri"], written["uri"],
+        "the AppView lists it below the first mention: {listed}"
+    );
+    let second = answer_round(&client, &client, store.as_ref(), &settings, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!((second.seen, second.answered), (1, 1), "{second:?}");
+    let records = stack.records(&bot.did).await;
+    assert!(
+        records
+            .iter()
+            .any(|r| r["value"]["reply"]["parent"]["uri"] == written["uri"]),
+        "{records:#?}"
+    );
+}

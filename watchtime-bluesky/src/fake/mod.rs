@@ -114,7 +114,21 @@ impl BlueskyFake {
     /// ranges); the bot is notified of a mention of it or a reply to its post. Returns the
     /// post's AT URI.
     pub fn post_as(&self, author: &str, text: &str, parent: Option<&str>) -> String {
-        self.lock().post_as(author, text, parent)
+        self.lock()
+            .post_as(author, text, parent, chrono::Duration::zero())
+    }
+
+    /// [`BlueskyFake::post_as`] from a device whose clock runs `slow_by` behind: like the
+    /// AppView, the fake dates the notification by the post's earlier `createdAt` and lists it
+    /// below notifications that arrived before it.
+    pub fn post_from_a_slow_clock(
+        &self,
+        author: &str,
+        text: &str,
+        slow_by: std::time::Duration,
+    ) -> String {
+        let back = chrono::Duration::from_std(slow_by).unwrap_or(chrono::Duration::zero());
+        self.lock().post_as(author, text, None, back)
     }
 
     /// Deletes the post at `uri`. Its notification stays listed, as in the moment between the

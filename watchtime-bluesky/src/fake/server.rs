@@ -93,8 +93,14 @@ impl State {
 
     /// A time that grows by a second per event, so orders are strict.
     fn tick(&mut self) -> String {
+        self.tick_back(chrono::Duration::zero())
+    }
+
+    /// [`Self::tick`], less `back`.
+    fn tick_back(&mut self, back: chrono::Duration) -> String {
         self.clock += 1;
-        let at = Utc::now() + chrono::Duration::seconds(i64::try_from(self.clock).unwrap_or(0));
+        let at =
+            Utc::now() + chrono::Duration::seconds(i64::try_from(self.clock).unwrap_or(0)) - back;
         at.to_rfc3339_opts(SecondsFormat::Millis, true)
     }
 
@@ -118,7 +124,16 @@ impl State {
         )
     }
 
-    pub(super) fn post_as(&mut self, author: &str, text: &str, parent: Option<&str>) -> String {
+    /// `slow_by`: how far the author's clock runs behind, which dates the post's `createdAt`
+    /// and so (the AppView takes the earlier of `createdAt` and its indexing time) the
+    /// notification's `indexedAt` and its place in the list.
+    pub(super) fn post_as(
+        &mut self,
+        author: &str,
+        text: &str,
+        parent: Option<&str>,
+        slow_by: chrono::Duration,
+    ) -> String {
         let did = self.did_of(author).expect("a known author");
         let rkey = crate::tid::record_key(&format!("fake {}", self.posts.len()), Utc::now());
         let uri = format!("at://{did}/{POST_COLLECTION}/{rkey}");
@@ -134,7 +149,7 @@ impl State {
                 mentioned.push(other.clone());
             }
         }
-        let now = self.tick();
+        let now = self.tick_back(slow_by);
         let mut record =
             json!({"$type": POST_COLLECTION, "text": text, "createdAt": now, "langs": ["en"]});
         if !facets.is_empty() {
@@ -371,12 +386,14 @@ impl State {
             .collect();
         let limit = get("limit").and_then(|l| l.parse().ok()).unwrap_or(50usize);
         let offset = get("cursor").and_then(|c| c.parse().ok()).unwrap_or(0usize);
-        let all: Vec<&Value> = self
+        // Newest first by `indexedAt` (one format, so as strings), the later-made first on ties.
+        let mut all: Vec<&Value> = self
             .notifications
             .iter()
             .rev()
             .filter(|n| reasons.is_empty() || reasons.iter().any(|r| n["reason"] == *r))
             .collect();
+        all.sort_by(|a, b| b["indexedAt"].as_str().cmp(&a["indexedAt"].as_str()));
         let page: Vec<&Value> = all.iter().skip(offset).take(limit).copied().collect();
         let mut answer = json!({ "notifications": page });
         if offset + page.len() < all.len() {
