@@ -37,13 +37,16 @@ pub const MAX_PAGES: usize = 10;
 /// slow.
 pub const LOOKBACK_MINUTES: i64 = 15;
 
+/// Mentions handed over, by URI, with their times.
+type Dated = Vec<(String, DateTime<Utc>)>;
+
 /// What this client handed over, so a mention read again in the lookback is not handed over
 /// twice.
 #[derive(Debug, Default)]
 pub(crate) struct Handed {
     /// The cursor the caller passes next if it handled the last page in full, and the page's
-    /// mentions with their times.
-    pending: Option<(Option<String>, Vec<(String, DateTime<Utc>)>)>,
+    /// mentions.
+    pending: Option<(Option<String>, Dated)>,
     /// Mentions of pages the caller handled, by URI, with their times.
     handled: HashMap<String, DateTime<Utc>>,
 }
