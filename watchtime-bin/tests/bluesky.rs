@@ -9,11 +9,11 @@
 
 mod support;
 
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use rand::{RngExt, SeedableRng};
-use support::{DAY, KINDS, Site, now_plus};
+use support::{DAY, KINDS, PATIENCE, Running, Site, now_plus, stop, until};
 use watchtime_bluesky::fake::{APP_PASSWORD, BlueskyFake, Fault, HANDLE, LocalStack};
 use watchtime_core::outbox::OutboxState;
 
@@ -214,52 +214,6 @@ async fn on_the_local_appview_a_mention_is_answered_once() {
     assert_eq!(records[0]["value"]["reply"]["root"], asked);
 }
 
-/// A long-running command, killed if the test ends before stopping it.
-struct Running(Option<Child>);
-
-impl Running {
-    fn check(&mut self) {
-        let child = self.0.as_mut().unwrap();
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("watchtime ended early ({status})");
-        }
-    }
-
-    /// SIGTERM, then the exit status must be 0.
-    fn stop(mut self) {
-        let child = self.0.take().unwrap();
-        let status = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{out:?}");
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(child) = &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-/// Waits (30 s at most) until `done()` holds, checking meanwhile that the command still runs.
-async fn until(running: &mut Running, what: &str, done: impl Fn() -> bool) {
-    let started = Instant::now();
-    while !done() {
-        running.check();
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 /// The replies the bot wrote, by the post each answers.
 fn replies_to(fake: &BlueskyFake, uri: &str) -> usize {
     fake.bot_posts()
@@ -301,19 +255,22 @@ async fn answer_follow_reads_bluesky_on_its_own_interval_and_answers_once() {
         .spawn()
         .unwrap();
     let mut running = Running(Some(child));
-    until(&mut running, "reads after the refused one", || {
+    until(running.child(), "reads after the refused one", || {
         fake.calls(NOTIFICATIONS) >= 3
     })
     .await;
     let asked = fake.post_as("alice.test", &format!("@{HANDLE} top games"), None);
-    until(&mut running, "the reply", || replies_to(&fake, &asked) == 1).await;
+    until(running.child(), "the reply", || {
+        replies_to(&fake, &asked) == 1
+    })
+    .await;
     // More reads come, and none answers again.
     let reads = fake.calls(NOTIFICATIONS);
-    until(&mut running, "two more reads", || {
+    until(running.child(), "two more reads", || {
         fake.calls(NOTIFICATIONS) >= reads + 2
     })
     .await;
-    running.stop();
+    stop(running.take());
     assert_eq!(replies_to(&fake, &asked), 1);
     assert_eq!(fake.bot_posts().len(), 1);
 }
@@ -360,20 +317,23 @@ async fn the_daemon_polls_bluesky_in_a_lane_and_says_so() {
     };
     let started = Instant::now();
     let health = loop {
-        running.check();
+        assert!(running.child().try_wait().unwrap().is_none());
         if let Some(h) = healthz().await
             && h["mentions"]["bluesky"].is_string()
         {
             break h;
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "no /healthz");
+        assert!(started.elapsed() < PATIENCE, "no /healthz");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert_eq!(health["mentions"]["bluesky"], "polling", "{health}");
     assert_eq!(health["mention_interval_seconds"]["bluesky"], 2, "{health}");
 
     let asked = fake.post_as("alice.test", &format!("@{HANDLE} top games"), None);
-    until(&mut running, "the reply", || replies_to(&fake, &asked) == 1).await;
+    until(running.child(), "the reply", || {
+        replies_to(&fake, &asked) == 1
+    })
+    .await;
     let metrics = reqwest::get(format!("http://{listen}/metrics"))
         .await
         .unwrap()
@@ -386,6 +346,6 @@ async fn the_daemon_polls_bluesky_in_a_lane_and_says_so() {
     ] {
         assert!(metrics.contains(want), "{want:?} missing from:\n{metrics}");
     }
-    running.stop();
+    stop(running.take());
     assert_eq!(replies_to(&fake, &asked), 1);
 }

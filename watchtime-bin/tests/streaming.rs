@@ -12,50 +12,13 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use support::{Site, text};
+use support::{PATIENCE, Running, Site, stop, until};
 use watchtime_mastodon::fake::{self as mastodon, Fault, MastodonFake, StreamFake};
 use watchtime_twitch::fake::HelixFake;
-
-/// How long a test waits for something the bot should do within seconds.
-const PATIENCE: Duration = Duration::from_secs(30);
-
-/// A process killed when the test ends, or fails, before stopping it.
-struct Running(Option<Child>);
-
-impl Running {
-    fn child(&mut self) -> &mut Child {
-        self.0.as_mut().unwrap()
-    }
-
-    fn take(mut self) -> Child {
-        self.0.take().unwrap()
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(child) = &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-/// Waits until `done()` holds, checking that `child` is still running meanwhile.
-async fn until(child: &mut Child, what: &str, done: impl Fn() -> bool) {
-    let started = Instant::now();
-    while !done() {
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("the process ended ({status}) while waiting for {what}");
-        }
-        assert!(started.elapsed() < PATIENCE, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
 
 /// The replies the fake received, counted by the status they answer.
 fn replies_by_status(fake: &MastodonFake) -> BTreeMap<String, usize> {
@@ -69,23 +32,6 @@ fn replies_by_status(fake: &MastodonFake) -> BTreeMap<String, usize> {
 
 fn replied(fake: &MastodonFake, status: &str) -> bool {
     replies_by_status(fake).contains_key(status)
-}
-
-/// Stops `child` with SIGTERM and returns its standard error once it has exited 0.
-fn stop(child: Child) -> String {
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    let stderr = text(&out.stderr);
-    assert!(
-        out.status.success(),
-        "exit {:?}; log:\n{stderr}",
-        out.status
-    );
-    stderr
 }
 
 fn assert_clean_log(log: &str) {

@@ -6,7 +6,9 @@
 
 pub mod browser;
 pub mod exe;
+pub mod running;
 pub mod site;
 
 pub use exe::{Run, command, simulated_day, stderr_until, text, watchtime};
+pub use running::{PATIENCE, Running, stop, until};
 pub use site::*;
