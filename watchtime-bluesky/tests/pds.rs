@@ -339,23 +339,12 @@ async fn a_mention_from_a_slow_clock_is_answered() {
         .unwrap();
     assert_eq!(first.answered, 1, "{first:?}");
 
-    let text = format!("@{} game Go", bot.handle);
-    let two_minutes_slow = (Utc::now() - chrono::Duration::minutes(2))
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let record = json!({
-        "$type": "app.bsky.feed.post",
-        "text": text,
-        "createdAt": two_minutes_slow,
-        "facets": [{
-            "index": {"byteStart": 0, "byteEnd": bot.handle.len() + 1},
-            "features": [{"$type": "app.bsky.richtext.facet#mention", "did": bot.did}],
-        }],
-    });
     let written = stack
-        .post(
-            "com.atproto.repo.createRecord",
-            Some(&alice.access),
-            json!({"repo": alice.did, "collection": "app.bsky.feed.post", "record": record}),
+        .post_from_a_slow_clock(
+            &alice,
+            &format!("@{} game Go", bot.handle),
+            &[&bot],
+            std::time::Duration::from_secs(120),
         )
         .await;
     stack.wait_for_notifications(&bot, 2).await;

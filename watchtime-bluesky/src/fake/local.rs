@@ -188,6 +188,32 @@ impl LocalStack {
         mentioned: &[&LocalAccount],
         reply: Option<Value>,
     ) -> Value {
+        self.write_post(author, text, mentioned, reply, chrono::Utc::now())
+            .await
+    }
+
+    /// [`LocalStack::post_as`], not a reply, from a device whose clock runs `slow_by` behind:
+    /// the post's `createdAt` is that much in the past.
+    pub async fn post_from_a_slow_clock(
+        &self,
+        author: &LocalAccount,
+        text: &str,
+        mentioned: &[&LocalAccount],
+        slow_by: Duration,
+    ) -> Value {
+        let slow = chrono::Duration::from_std(slow_by).unwrap_or(chrono::Duration::zero());
+        self.write_post(author, text, mentioned, None, chrono::Utc::now() - slow)
+            .await
+    }
+
+    async fn write_post(
+        &self,
+        author: &LocalAccount,
+        text: &str,
+        mentioned: &[&LocalAccount],
+        reply: Option<Value>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Value {
         let mut facets = Vec::new();
         for account in mentioned {
             let needle = format!("@{}", account.handle);
@@ -201,7 +227,7 @@ impl LocalStack {
         let mut record = json!({
             "$type": "app.bsky.feed.post",
             "text": text,
-            "createdAt": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "createdAt": created_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             "facets": facets,
         });
         if let Some(reply) = reply {
