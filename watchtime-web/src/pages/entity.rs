@@ -6,7 +6,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use maud::{Markup, PreEscaped, html};
-use watchtime_chart::{Options, SeriesChart};
+use watchtime_chart::SeriesChart;
 use watchtime_core::lookup::NameRecord;
 use watchtime_core::message::range_label;
 use watchtime_core::report::report;
@@ -154,8 +154,7 @@ fn series(site: &Site, name: &str, range: DayRange, days: &EntityDays) -> Markup
         .iter()
         .filter_map(|d| Some((d.day.parse().ok()?, d.viewer_minutes)));
     let chart = SeriesChart::new(name, range, site.brand.as_ref(), points);
-    let mut options = Options::web();
-    options.brand_line = false;
+    let options = super::chart_options();
     html! {
         @if days.days.is_empty() {
             p.sub { "No watch time on closed days in " (range_label(&range)) "." }
