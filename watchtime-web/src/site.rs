@@ -24,7 +24,7 @@ pub struct Site {
 }
 
 impl Site {
-    /// A site named "watchtime", keeping up to 8 MiB of rendered answers about closed days.
+    /// A site named "watchtime", keeping up to 4 MiB of rendered answers about closed days.
     pub fn new(store: DynStore, settings: Settings, clock: Arc<dyn Clock>) -> Site {
         Site {
             store,

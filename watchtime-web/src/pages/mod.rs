@@ -49,19 +49,13 @@ pub(crate) fn memo_key(uri: &Uri) -> String {
         .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned())
 }
 
-/// The pages' charts: laid out 640 units wide, so that at the stylesheet's widths (at most
-/// 40rem on a wide screen, the whole width of a phone) their text keeps close to the page's
-/// size; a 1200-wide drawing shrunk onto a phone made names unreadably small. No brand line:
-/// the page around it names the site and the days.
+/// The pages' charts: scaled to the page by the stylesheet, without the brand line (the page
+/// around it names the site and the days).
 pub(crate) fn chart_options() -> Options {
     let mut options = Options::web();
-    options.width = CHART_WIDTH;
     options.brand_line = false;
     options
 }
-
-/// Width of the pages' charts, in SVG units.
-const CHART_WIDTH: u32 = 640;
 
 /// Watch time in hours, as posts show it.
 fn hours(viewer_minutes: u64) -> String {
