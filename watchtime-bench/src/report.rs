@@ -368,24 +368,36 @@ fn web(o: &mut String, cases: &[WebCase]) -> fmt::Result {
     writeln!(o, "### Web pages and API over HTTP (127.0.0.1)\n")?;
     writeln!(
         o,
-        "Each route asked one request at a time (median, p99), then by {CLIENTS} clients at once for a fixed time (requests per second, and as a share of the stylesheet's, which touches no store: the HTTP stack's own ceiling in the same run).\n"
+        "Each route asked one request at a time (median, p99), then by {CLIENTS} clients at once for a fixed time (requests per second, and as a share of the stylesheet's, which touches no store: the HTTP stack's own ceiling in the same run). First on a site that renders every request (\"rendered\"), then on one that keeps its answers about closed days (\"kept\", the default); the last column is kept / rendered throughput.\n"
     )?;
     writeln!(
         o,
-        "| route | bytes | median | p99 (1 client) | req/s ({CLIENTS} clients) | vs stylesheet |\n|---|---|---|---|---|---|"
+        "| route | bytes | rendered median | rendered p99 | rendered req/s | vs stylesheet | kept median | kept p99 | kept req/s | kept / rendered |\n|---|---|---|---|---|---|---|---|---|---|"
     )?;
-    let base = cases.first().map_or(0.0, |c| c.per_second);
+    let base = cases.first().map_or(0.0, |c| c.rendered.per_second);
     for c in cases {
         writeln!(
             o,
-            "| {} `{}` | {} | {} | {} | {:.0} | {:.2} |",
+            "| {} `{}` | {} | {} | {} | {:.0} | {:.2} | {} | {} | {:.0} | {:.1}× |",
             c.name,
             c.path,
             c.bytes,
-            fmt_ms(c.timings.median_ms()),
-            fmt_ms(c.timings.p99_ms()),
-            c.per_second,
-            if base > 0.0 { c.per_second / base } else { 0.0 }
+            fmt_ms(c.rendered.timings.median_ms()),
+            fmt_ms(c.rendered.timings.p99_ms()),
+            c.rendered.per_second,
+            if base > 0.0 {
+                c.rendered.per_second / base
+            } else {
+                0.0
+            },
+            fmt_ms(c.kept.timings.median_ms()),
+            fmt_ms(c.kept.timings.p99_ms()),
+            c.kept.per_second,
+            if c.rendered.per_second > 0.0 {
+                c.kept.per_second / c.rendered.per_second
+            } else {
+                0.0
+            },
         )?;
     }
     writeln!(o)

@@ -1,6 +1,10 @@
 //! The pages and the JSON API on the filled store, over HTTP on 127.0.0.1: each route's latency
 //! at one client (median and p99) and its throughput at 16 concurrent clients, against the
 //! stylesheet (no store access) measured the same way in the same run as the baseline.
+//!
+//! Every route is measured twice in the same run: on a site that renders every request (what
+//! the store and the rendering cost) and on one that keeps rendered answers about closed days
+//! (what a reader of the site gets after the first request).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,12 +28,21 @@ pub struct WebCase {
     pub name: String,
     /// The path requested.
     pub path: String,
+    /// Rendered on every request (no answer kept).
+    pub rendered: Load,
+    /// With the answers about closed days kept (the default site).
+    pub kept: Load,
+    /// Bytes of one answer.
+    pub bytes: usize,
+}
+
+/// One route on one site.
+#[derive(Debug)]
+pub struct Load {
     /// Latencies at one client.
     pub timings: Timings,
     /// Requests per second at [`CLIENTS`] clients.
     pub per_second: f64,
-    /// Bytes of one answer.
-    pub bytes: usize,
 }
 
 /// The routes, on the data around `last`: ids of its top game and top streamer.
@@ -91,8 +104,9 @@ async fn routes(store: &DynStore, last: Day) -> Result<Vec<(String, String)>> {
     ])
 }
 
-/// Serves `store` on 127.0.0.1 and measures every route: `iterations` requests one at a time,
-/// then [`CLIENTS`] clients for `seconds`.
+/// Serves `store` on 127.0.0.1 twice (rendering every request, and keeping answers) and
+/// measures every route on both: `iterations` requests one at a time, then [`CLIENTS`] clients
+/// for `seconds`.
 pub async fn run(
     store: DynStore,
     last: Day,
@@ -101,44 +115,78 @@ pub async fn run(
 ) -> Result<Vec<WebCase>> {
     let routes = routes(&store, last).await?;
     let site = watchtime_web::Site::new(store, Settings::default(), Arc::new(SystemClock));
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .context("binding 127.0.0.1 for the web bench")?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let server =
-        tokio::spawn(async move { axum::serve(listener, watchtime_web::router(site)).await });
+    let (rendered_base, rendered_server) = serve(site.clone().with_memo_limit(0)).await?;
+    let (kept_base, kept_server) = serve(site).await?;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(CLIENTS * 2)
         .build()?;
     let mut cases = Vec::new();
     for (name, path) in routes {
-        let url = format!("{base}{path}");
         eprintln!("    {name}");
-        let first = client.get(&url).send().await?;
+        let first = client.get(format!("{rendered_base}{path}")).send().await?;
         let status = first.status();
         if !(status.is_success() || status.is_redirection()) {
             bail!("{path} answered {status}");
         }
         let bytes = first.bytes().await?.len();
-        let mut timings = Timings::default();
-        for _ in 0..iterations {
-            let t = Instant::now();
-            let r = client.get(&url).send().await?;
-            r.bytes().await?;
-            timings.push(t.elapsed());
-        }
-        let per_second = load(&client, &url, seconds).await?;
+        let rendered = measure(
+            &client,
+            &format!("{rendered_base}{path}"),
+            iterations,
+            seconds,
+        )
+        .await
+        .with_context(|| format!("{path}, rendered every time"))?;
+        let kept = measure(&client, &format!("{kept_base}{path}"), iterations, seconds)
+            .await
+            .with_context(|| format!("{path}, answers kept"))?;
         cases.push(WebCase {
             name,
             path,
-            timings,
-            per_second,
+            rendered,
+            kept,
             bytes,
         });
     }
-    server.abort();
+    rendered_server.abort();
+    kept_server.abort();
     Ok(cases)
+}
+
+type Server = tokio::task::JoinHandle<std::io::Result<()>>;
+
+/// Serves `site` on a free port of 127.0.0.1; its base URL and the serving task.
+async fn serve(site: watchtime_web::Site) -> Result<(String, Server)> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("binding 127.0.0.1 for the web bench")?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let server =
+        tokio::spawn(async move { axum::serve(listener, watchtime_web::router(site)).await });
+    Ok((base, server))
+}
+
+/// `iterations` requests one at a time (after one to warm up), then the load.
+async fn measure(
+    client: &reqwest::Client,
+    url: &str,
+    iterations: usize,
+    seconds: Duration,
+) -> Result<Load> {
+    client.get(url).send().await?.bytes().await?;
+    let mut timings = Timings::default();
+    for _ in 0..iterations {
+        let t = Instant::now();
+        let r = client.get(url).send().await?;
+        r.bytes().await?;
+        timings.push(t.elapsed());
+    }
+    let per_second = load(client, url, seconds).await?;
+    Ok(Load {
+        timings,
+        per_second,
+    })
 }
 
 /// Requests per second of [`CLIENTS`] clients asking for `url` back to back for `seconds`.

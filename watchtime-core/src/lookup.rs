@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{EntityId, Kind, Streamer};
 use crate::text::{
-    MIN_SUGGESTION_LEN, SUGGESTION_THRESHOLD, candidate_lengths, key_len, name_key, similarity,
+    MIN_SUGGESTION_LEN, SUGGESTION_THRESHOLD, SimilarTo, candidate_lengths, key_len, name_key,
 };
 use crate::time::Slot;
 
@@ -30,7 +30,14 @@ pub struct NameRecord {
 
 /// The keys a streamer answers to: its login and its display name (once if they are equal).
 pub fn streamer_keys(s: &Streamer) -> Vec<String> {
-    let mut keys = vec![name_key(&s.login), name_key(&s.display_name)];
+    streamer_keys_of(name_key(&s.login), name_key(&s.display_name))
+}
+
+/// The keys a streamer answers to, from its login's and display name's keys as a store keeps
+/// them (each [`name_key`] of the name): a store reading tens of thousands of candidates takes
+/// its stored keys instead of normalizing every name again.
+pub fn streamer_keys_of(login_key: String, display_key: String) -> Vec<String> {
+    let mut keys = vec![login_key, display_key];
     keys.dedup();
     keys.retain(|k| !k.is_empty());
     keys
@@ -131,6 +138,7 @@ pub fn suggestions(
     if key_len(key) < MIN_SUGGESTION_LEN {
         return Vec::new();
     }
+    let mut target = SimilarTo::new(key);
     let mut scored: Vec<(&NameRecord, f64)> = candidates
         .iter()
         .filter(|r| kind.is_none_or(|k| r.id.kind() == k))
@@ -138,7 +146,7 @@ pub fn suggestions(
             let score = r
                 .keys
                 .iter()
-                .map(|k| similarity(key, k))
+                .filter_map(|k| target.at_least(k, SUGGESTION_THRESHOLD))
                 .fold(0.0, f64::max);
             (score >= SUGGESTION_THRESHOLD).then_some((r, score))
         })

@@ -3,16 +3,16 @@
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::{AssertSqlSafe, Row};
-use watchtime_core::lookup::{NameLookup, NameRecord, streamer_keys};
+use watchtime_core::lookup::{NameLookup, NameRecord, streamer_keys_of};
 use watchtime_core::ports::NameStore;
-use watchtime_core::{EntityId, GameId, Slot, Streamer, StreamerId};
+use watchtime_core::{EntityId, GameId, Slot, StreamerId};
 
 use crate::codec::signed;
 use crate::error::Result;
 use crate::store::PostgresStore;
 
 const GAME_COLUMNS: &str = "SELECT game_id, name, name_key, last_seen FROM games";
-const STREAMER_COLUMNS: &str = "SELECT st.user_id, st.login, st.display_name, st.shown_name,
+const STREAMER_COLUMNS: &str = "SELECT st.user_id, st.shown_name, st.login_key, st.name_key,
             GREATEST(seen.last_seen, st.last_seen) AS last_seen
      FROM streamers st LEFT JOIN streamer_seen seen ON seen.user_id = st.user_id";
 
@@ -87,14 +87,10 @@ fn game_record(row: &PgRow) -> Result<NameRecord> {
 }
 
 fn streamer_record(row: &PgRow) -> Result<NameRecord> {
-    let streamer = Streamer {
-        id: StreamerId::new(row.try_get::<String, _>("user_id")?),
-        login: row.try_get("login")?,
-        display_name: row.try_get("display_name")?,
-    };
+    // The stored keys are `name_key` of the login and display name, written with them.
     Ok(NameRecord {
-        keys: streamer_keys(&streamer),
-        id: EntityId::Streamer(streamer.id),
+        keys: streamer_keys_of(row.try_get("login_key")?, row.try_get("name_key")?),
+        id: EntityId::Streamer(StreamerId::new(row.try_get::<String, _>("user_id")?)),
         name: row.try_get("shown_name")?,
         last_seen: Slot::from_unix(row.try_get("last_seen")?),
     })

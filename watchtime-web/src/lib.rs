@@ -38,6 +38,7 @@ pub mod api;
 mod cache;
 mod error;
 mod guard;
+mod memo;
 mod pages;
 pub mod params;
 mod site;

@@ -3,9 +3,12 @@
 mod support;
 
 use axum::http::{Method, StatusCode};
-use support::{app, day, get, send};
+use support::{CHESS, app, day, get, send};
 use watchtime_core::DayRange;
+use watchtime_core::Settings;
+use watchtime_core::prelude::*;
 use watchtime_core::report::report;
+use watchtime_core::testkit::fixtures::{slotted, stream};
 
 #[tokio::test]
 async fn rankings_are_exactly_the_report_json() {
@@ -317,6 +320,53 @@ async fn closed_days_carry_an_etag_and_answer_304() {
         (open.header("etag"), open.header("cache-control")),
         ("", "no-cache")
     );
+}
+
+#[tokio::test]
+async fn a_kept_answer_gives_way_when_a_day_of_its_range_is_closed_again() {
+    let (app, store) = app().await;
+    let uris = [
+        "/api/v1/rankings?from=2026-11-24&to=2026-11-26",
+        "/api/v1/streamers/1/days?from=2026-11-24&to=2026-11-26",
+        "/?from=2026-11-24&to=2026-11-26",
+        "/streamers/1?from=2026-11-24&to=2026-11-26",
+    ];
+    let mut before = Vec::new();
+    for uri in uris {
+        let first = get(&app, uri).await;
+        let again = get(&app, uri).await;
+        assert_eq!(first.body, again.body, "{uri}: kept as it was");
+        assert_ne!(first.header("etag"), "", "{uri}");
+        before.push(first);
+    }
+    // A late snapshot of 2026-11-25, then that day closed again: every answer over it changes.
+    let settings = Settings::default();
+    store
+        .record_snapshot(&slotted(
+            "2026-11-25T21:00:00Z",
+            vec![stream("1", "Alpha", CHESS, 70_000)],
+        ))
+        .await
+        .unwrap();
+    let window = settings.calendar.window(day("2026-11-25"));
+    store
+        .close_day(
+            &window,
+            window.slots_expected(settings.slot_length),
+            window.end + chrono::Duration::hours(30),
+        )
+        .await
+        .unwrap();
+    for (uri, old) in uris.into_iter().zip(before) {
+        let now = get(&app, uri).await;
+        assert_eq!(now.status, StatusCode::OK, "{uri}");
+        assert_ne!(
+            now.header("etag"),
+            old.header("etag"),
+            "{uri}: not the kept answer"
+        );
+        assert_ne!(now.body, old.body, "{uri}");
+    }
 }
 
 #[tokio::test]

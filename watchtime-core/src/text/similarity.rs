@@ -14,6 +14,74 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     strsim::normalized_damerau_levenshtein(a, b)
 }
 
+/// One key compared with many: [`similarity`] to each, skipping the full comparison of keys
+/// that cannot reach a threshold. A search scores tens of thousands of names, nearly all of
+/// them far off; a cheap exact bound settles those.
+///
+/// The bound: every edit (insertion, deletion, substitution, transposition) changes the
+/// characters' multiset by at most one on each side, so the distance is at least the larger
+/// of the two multiset differences (the "bag distance"), and the similarity at most one minus
+/// that over the longer length, computed as [`similarity`] computes it. A key whose bound is
+/// below the threshold is below it; every other key gets its exact [`similarity`], so the
+/// answers are those of [`similarity`] itself.
+#[derive(Clone, Debug)]
+pub struct SimilarTo<'a> {
+    key: &'a str,
+    sorted: Vec<char>,
+    other: Vec<char>,
+}
+
+impl<'a> SimilarTo<'a> {
+    /// Prepares comparisons with `key`.
+    pub fn new(key: &'a str) -> SimilarTo<'a> {
+        let mut sorted: Vec<char> = key.chars().collect();
+        sorted.sort_unstable();
+        SimilarTo {
+            key,
+            sorted,
+            other: Vec::new(),
+        }
+    }
+
+    /// [`similarity`] of the key and `other` if it is at least `threshold`, else `None`.
+    pub fn at_least(&mut self, other: &str, threshold: f64) -> Option<f64> {
+        self.other.clear();
+        self.other.extend(other.chars());
+        let longer = self.sorted.len().max(self.other.len());
+        if longer > 0 {
+            self.other.sort_unstable();
+            let bound = 1.0 - (bag_distance(&self.sorted, &self.other) as f64) / (longer as f64);
+            if bound < threshold {
+                return None;
+            }
+        }
+        let score = similarity(self.key, other);
+        (score >= threshold).then_some(score)
+    }
+}
+
+/// The larger of the two multiset differences of two sorted character lists.
+fn bag_distance(a: &[char], b: &[char]) -> usize {
+    let (mut i, mut j, mut only_a, mut only_b) = (0, 0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                only_a += 1;
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                only_b += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (only_a + a.len() - i).max(only_b + b.len() - j)
+}
+
 /// The key lengths a name can have and still reach [`SUGGESTION_THRESHOLD`] against a key of
 /// `len` characters.
 ///
@@ -59,5 +127,44 @@ mod tests {
             }
         }
         assert_eq!(candidate_lengths(8), 6..=10);
+    }
+
+    #[test]
+    fn the_prefilter_agrees_with_similarity_exactly() {
+        // Every pair over a small alphabet, with transpositions, non-ASCII and empty keys, at
+        // several thresholds: `at_least` answers exactly what `similarity` does.
+        let mut words: Vec<String> = (0..600u32)
+            .map(|i| {
+                let len = (i % 8) as usize;
+                (0..len)
+                    .map(|j| ['a', 'b', 'é', 'c'][((i >> j) % 4) as usize])
+                    .collect()
+            })
+            .collect();
+        words.extend(
+            [
+                "minecraft",
+                "minecarft",
+                "mineccraft",
+                "craftmine",
+                "加藤純一",
+                "加藤",
+            ]
+            .map(String::from),
+        );
+        let mut passed = 0;
+        for a in words.iter().step_by(3) {
+            let mut target = SimilarTo::new(a);
+            for b in &words {
+                for t in [0.0, 0.5, SUGGESTION_THRESHOLD, 0.9, 1.0] {
+                    let exact = similarity(a, b);
+                    let want = (exact >= t).then_some(exact);
+                    assert_eq!(target.at_least(b, t), want, "{a:?} {b:?} at {t}");
+                    passed += usize::from(want.is_some());
+                }
+            }
+        }
+        assert!(passed > 1000, "too few pairs above a threshold: {passed}");
+        assert_eq!(bag_distance(&['a', 'b', 'c'], &['b', 'c', 'd', 'e']), 2);
     }
 }

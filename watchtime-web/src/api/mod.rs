@@ -9,7 +9,7 @@ mod model;
 use axum::Router;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
@@ -22,7 +22,7 @@ use watchtime_core::{DayRange, EntityId, GameId, Kind, StreamerId};
 pub use docs::openapi;
 pub use model::{Day as DayEntry, DayStatusDoc, EntityDays, NameMatch, Named, SearchResult};
 
-use crate::cache::{Freshness, respond};
+use crate::cache::{Answer, Freshness};
 use crate::error::{ApiError, WebError};
 use crate::params::{self, Params};
 use crate::site::Site;
@@ -44,13 +44,16 @@ pub(crate) fn routes() -> Router<Site> {
 }
 
 fn json<T: Serialize>(request: &HeaderMap, value: &T, freshness: Freshness) -> Response {
-    match serde_json::to_vec(value) {
-        Ok(body) => respond(request, "application/json", body, freshness),
-        Err(e) => ApiError(WebError::BadRequest(format!(
-            "cannot encode the answer: {e}"
-        )))
-        .into_response(),
+    match json_answer(value, freshness) {
+        Ok(answer) => answer.respond(request),
+        Err(e) => ApiError(e).into_response(),
     }
+}
+
+fn json_answer<T: Serialize>(value: &T, freshness: Freshness) -> Result<Answer, WebError> {
+    serde_json::to_vec(value)
+        .map(|body| Answer::new("application/json", body, freshness))
+        .map_err(|e| WebError::BadRequest(format!("cannot encode the answer: {e}")))
 }
 
 /// Rankings of a day or range, exactly as `watchtime report --json` prints them.
@@ -75,26 +78,35 @@ fn json<T: Serialize>(request: &HeaderMap, value: &T, freshness: Freshness) -> R
 pub async fn rankings(
     State(site): State<Site>,
     RawQuery(query): RawQuery,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let params = Params::parse_strict(query.as_deref());
-    let range = params.range(site.last_day().await?, false)?;
+    let last = site.last_day().await?;
+    let range = params.range(last, false)?;
     let top = params.top(watchtime_core::ranking::DEFAULT_TOP)?;
-    let of = match (params.get("game"), params.get("streamer")) {
-        (Some(_), Some(_)) => {
-            return Err(WebError::BadRequest("give game or streamer, not both".to_owned()).into());
-        }
-        (Some(name), None) => Some(named(&site, Kind::Game, name).await?),
-        (None, Some(name)) => Some(named(&site, Kind::Streamer, name).await?),
-        (None, None) => None,
+    let (game, streamer) = (params.get("game"), params.get("streamer"));
+    if game.is_some() && streamer.is_some() {
+        return Err(WebError::BadRequest("give game or streamer, not both".to_owned()).into());
+    }
+    let render = || async {
+        let of = match (game, streamer) {
+            (Some(name), _) => Some(named(&site, Kind::Game, name).await?),
+            (None, Some(name)) => Some(named(&site, Kind::Streamer, name).await?),
+            (None, None) => None,
+        };
+        let report = report(site.store.as_ref(), range, top, of.as_ref()).await?;
+        let freshness = if report.days_not_closed == 0 {
+            Freshness::Closed
+        } else {
+            Freshness::Live
+        };
+        json_answer(&report, freshness)
     };
-    let report = report(site.store.as_ref(), range, top, of.as_ref()).await?;
-    let freshness = if report.days_not_closed == 0 {
-        Freshness::Closed
-    } else {
-        Freshness::Live
-    };
-    Ok(json(&headers, &report, freshness))
+    let answer = site
+        .closed_answer(&crate::pages::memo_key(&uri), range, last, render)
+        .await?;
+    Ok(answer.respond(&headers))
 }
 
 /// Finds the game or streamer named `name`, or says what it may have meant.
@@ -182,10 +194,11 @@ pub async fn game_days(
     State(site): State<Site>,
     path: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let id = EntityId::Game(GameId::new(path_id(path)?));
-    days_of(site, id, query, headers).await
+    days_of(site, id, query, uri, headers).await
 }
 
 /// A streamer's watch time per closed day, with its rank among streamers each day.
@@ -209,21 +222,29 @@ pub async fn streamer_days(
     State(site): State<Site>,
     path: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let id = EntityId::Streamer(StreamerId::new(path_id(path)?));
-    days_of(site, id, query, headers).await
+    days_of(site, id, query, uri, headers).await
 }
 
 async fn days_of(
     site: Site,
     id: EntityId,
     query: Option<String>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let range = Params::parse_strict(query.as_deref()).range(site.last_day().await?, false)?;
-    let (days, freshness) = entity_days(&site, id, range).await?;
-    Ok(json(&headers, &days, freshness))
+    let last = site.last_day().await?;
+    let range = Params::parse_strict(query.as_deref()).range(last, false)?;
+    let answer = site
+        .closed_answer(&crate::pages::memo_key(&uri), range, last, || async {
+            let (days, freshness) = entity_days(&site, id, range).await?;
+            json_answer(&days, freshness)
+        })
+        .await?;
+    Ok(answer.respond(&headers))
 }
 
 /// Whether a day is closed, and its coverage (so far, for a day still open).

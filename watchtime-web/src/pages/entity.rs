@@ -3,17 +3,18 @@
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use maud::{Markup, PreEscaped, html};
-use watchtime_chart::{Options, SeriesChart};
+use watchtime_chart::SeriesChart;
 use watchtime_core::lookup::NameRecord;
 use watchtime_core::message::range_label;
 use watchtime_core::report::report;
-use watchtime_core::{DayRange, EntityId, GameId, Kind, StreamerId};
+use watchtime_core::{Day, DayRange, EntityId, GameId, Kind, StreamerId};
 
 use super::{PAGE_TOP, airtime, entity_path, hours, layout, range_query, ranking, window_nav};
 use crate::api::{EntityDays, entity_days};
+use crate::cache::Answer;
 use crate::error::{PageError, WebError};
 use crate::params::Params;
 use crate::site::Site;
@@ -26,10 +27,11 @@ pub async fn game(
     State(site): State<Site>,
     path: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let id = EntityId::Game(GameId::new(path_id(path)?));
-    entity_page(site, id, query, headers).await
+    entity_page(site, id, query, uri, headers).await
 }
 
 /// `GET /streamers/{id}`.
@@ -37,10 +39,11 @@ pub async fn streamer(
     State(site): State<Site>,
     path: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let id = EntityId::Streamer(StreamerId::new(path_id(path)?));
-    entity_page(site, id, query, headers).await
+    entity_page(site, id, query, uri, headers).await
 }
 
 fn path_id(path: Result<Path<String>, PathRejection>) -> Result<String, WebError> {
@@ -52,6 +55,7 @@ async fn entity_page(
     site: Site,
     id: EntityId,
     query: Option<String>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let params = Params::parse(query.as_deref());
@@ -65,7 +69,22 @@ async fn entity_page(
         DayRange::ending(last, DEFAULT_DAYS)
     };
     let top = params.top(PAGE_TOP)?;
-    let (days, freshness) = entity_days(&site, id.clone(), range).await?;
+    let answer = site
+        .closed_answer(&super::memo_key(&uri), range, last, || {
+            render(&site, id, range, last, top)
+        })
+        .await?;
+    Ok(answer.respond(&headers))
+}
+
+async fn render(
+    site: &Site,
+    id: EntityId,
+    range: DayRange,
+    last: Day,
+    top: usize,
+) -> Result<Answer, WebError> {
+    let (days, freshness) = entity_days(site, id.clone(), range).await?;
     let record = NameRecord {
         name: days.named().map(|n| n.name.clone()).unwrap_or_default(),
         id: id.clone(),
@@ -99,16 +118,12 @@ async fn entity_page(
         (window_nav(&entity_path(&id), range, last))
         (facts(&days))
         h2 { "Hours watched per day" }
-        (series(&site, &record.name, range, &days))
+        (series(site, &record.name, range, &days))
         h2 { (others_title) }
         (ranking(&others_title, other_kind, range, &site.brand, &others, &link_query))
         p { a href=(format!("/{link_query}")) { "← Top games and streamers" } }
     };
-    Ok(super::html(
-        &headers,
-        layout::page(&record.name, "", body),
-        freshness,
-    ))
+    Ok(super::html(layout::page(&record.name, "", body), freshness))
 }
 
 /// Totals over the window: watch time, airtime, peak and average viewers, days with data.
@@ -139,8 +154,7 @@ fn series(site: &Site, name: &str, range: DayRange, days: &EntityDays) -> Markup
         .iter()
         .filter_map(|d| Some((d.day.parse().ok()?, d.viewer_minutes)));
     let chart = SeriesChart::new(name, range, site.brand.as_ref(), points);
-    let mut options = Options::web();
-    options.brand_line = false;
+    let options = super::chart_options();
     html! {
         @if days.days.is_empty() {
             p.sub { "No watch time on closed days in " (range_label(&range)) "." }

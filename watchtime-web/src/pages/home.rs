@@ -1,16 +1,16 @@
 //! `/`: a day or range, top games and top streamers, and its coverage.
 
 use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use maud::html;
-use watchtime_core::Kind;
 use watchtime_core::message::range_label;
 use watchtime_core::report::{Report, report};
+use watchtime_core::{Day, DayRange, Kind};
 
 use super::{PAGE_TOP, layout, range_query, ranking, window_nav};
-use crate::cache::Freshness;
-use crate::error::PageError;
+use crate::cache::{Answer, Freshness};
+use crate::error::{PageError, WebError};
 use crate::params::Params;
 use crate::site::Site;
 
@@ -18,12 +18,22 @@ use crate::site::Site;
 pub async fn home(
     State(site): State<Site>,
     RawQuery(query): RawQuery,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let params = Params::parse(query.as_deref());
     let last = site.last_day().await?;
     let range = params.range(last, true)?;
     let top = params.top(PAGE_TOP)?;
+    let answer = site
+        .closed_answer(&super::memo_key(&uri), range, last, || {
+            render(&site, range, last, top)
+        })
+        .await?;
+    Ok(answer.respond(&headers))
+}
+
+async fn render(site: &Site, range: DayRange, last: Day, top: usize) -> Result<Answer, WebError> {
     let report = report(site.store.as_ref(), range, top, None).await?;
     let link_query = if range.len() > 1 {
         range_query(range)
@@ -49,7 +59,6 @@ pub async fn home(
         Freshness::Live
     };
     Ok(super::html(
-        &headers,
         layout::page(&format!("Most watched, {label}"), "", body),
         freshness,
     ))

@@ -7,8 +7,7 @@ pub(crate) mod layout;
 pub(crate) mod search;
 pub(crate) mod style;
 
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::http::Uri;
 use maud::{Markup, PreEscaped, html};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use watchtime_chart::{Options, RankingChart};
@@ -16,7 +15,7 @@ use watchtime_core::message::{format_hours, range_label};
 use watchtime_core::report::ReportEntry;
 use watchtime_core::{Day, DayRange, EntityId, Kind};
 
-use crate::cache::{Freshness, respond};
+use crate::cache::{Answer, Freshness};
 
 /// Pages rank this many entries unless `?top=` says otherwise.
 pub const PAGE_TOP: usize = 25;
@@ -35,14 +34,27 @@ fn range_query(range: DayRange) -> String {
     format!("?from={}&to={}", range.from, range.to)
 }
 
-/// Answers a rendered page, with an `ETag` when it shows only closed days.
-pub(crate) fn html(request: &HeaderMap, markup: Markup, freshness: Freshness) -> Response {
-    respond(
-        request,
+/// A rendered page, with an `ETag` when it shows only closed days.
+pub(crate) fn html(markup: Markup, freshness: Freshness) -> Answer {
+    Answer::new(
         "text/html; charset=utf-8",
         markup.into_string().into_bytes(),
         freshness,
     )
+}
+
+/// What a kept answer is filed under: the request's path and query, as sent.
+pub(crate) fn memo_key(uri: &Uri) -> String {
+    uri.path_and_query()
+        .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned())
+}
+
+/// The pages' charts: scaled to the page by the stylesheet, without the brand line (the page
+/// around it names the site and the days).
+pub(crate) fn chart_options() -> Options {
+    let mut options = Options::web();
+    options.brand_line = false;
+    options
 }
 
 /// Watch time in hours, as posts show it.
@@ -79,8 +91,7 @@ fn ranking(
             href: Some(link(e)),
         })
         .collect();
-    let mut options = Options::web();
-    options.brand_line = false;
+    let options = chart_options();
     let label = match kind {
         Kind::Game => "Game",
         Kind::Streamer => "Streamer",

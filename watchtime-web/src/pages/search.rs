@@ -24,11 +24,9 @@ pub async fn search(
             h1 { "Search" }
             p { "Type a game or a streamer in the box above: “Minecraft”, “game Just Chatting”, “streamer shroud”. Accents, case and spaces do not matter." }
         };
-        return Ok(super::html(
-            &headers,
-            layout::page("Search", "", body),
-            Freshness::Live,
-        ));
+        return Ok(
+            super::html(layout::page("Search", "", body), Freshness::Live).respond(&headers),
+        );
     };
     let result = search_for(&site, Some(q)).await?;
     // One hit opens its page: the exact name, or the one name that starts with what was typed.
@@ -53,9 +51,5 @@ pub async fn search(
             }
         }
     };
-    Ok(super::html(
-        &headers,
-        layout::page("Search", q, body),
-        Freshness::Live,
-    ))
+    Ok(super::html(layout::page("Search", q, body), Freshness::Live).respond(&headers))
 }
