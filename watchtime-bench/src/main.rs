@@ -6,8 +6,10 @@
 //! cargo run --release -p watchtime-bench -- --stores sqlite --quick
 //! cargo run --release -p watchtime-bench -- --stores sqlite,postgres
 //! cargo run --release -p watchtime-bench -- --reuse        # rankings again on the filled year
+//! cargo run --release -p watchtime-bench -- accuracy --days 35   # sampling error vs the truth
 //! ```
 
+mod accuracy;
 mod baseline;
 mod daemon;
 mod fill;
@@ -24,7 +26,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use chrono::{NaiveDate, Utc};
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use watchtime_core::{Day, DayRange, Settings};
 
 use crate::generate::{Shape, World};
@@ -42,6 +44,9 @@ const DEFAULT_STORES: &str = "sqlite";
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
+    /// A measurement other than the store benchmark.
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Stores to measure, comma-separated.
     #[arg(long, env = "WATCHTIME_BENCH_STORES", value_enum, value_delimiter = ',', default_value = DEFAULT_STORES)]
     stores: Vec<StoreKind>,
@@ -105,6 +110,21 @@ struct Args {
     daemon_wait_secs: u64,
 }
 
+/// Measurements besides the store benchmark (which runs with no subcommand).
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The sampling error of slot lengths 60, 30, 15, 10 and 5 minutes against the simulator's
+    /// minute-by-minute truth, as a Markdown table.
+    Accuracy {
+        /// Days simulated (week and month windows need 7 and 30).
+        #[arg(long, default_value_t = 35, value_parser = clap::value_parser!(u32).range(1..=366))]
+        days: u32,
+        /// Where the table is written (it also goes to stdout).
+        #[arg(long, default_value = "target/bench-data/accuracy.md")]
+        out: PathBuf,
+    },
+}
+
 /// What the run covers, resolved from the arguments.
 #[derive(Debug)]
 struct Plan {
@@ -120,6 +140,9 @@ struct Plan {
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
+    if let Some(command) = &args.command {
+        return run_command(command, &args).await;
+    }
     let days = args.days.unwrap_or(if args.quick { 7 } else { 365 });
     let first = Day::new(args.start);
     let plan = Plan {
@@ -206,6 +229,32 @@ async fn main() -> Result<()> {
     std::fs::write(&args.out, &text)
         .with_context(|| format!("writing the report to {}", args.out.display()))?;
     eprintln!("report written to {}", args.out.display());
+    Ok(())
+}
+
+/// Runs a subcommand.
+async fn run_command(command: &Command, args: &Args) -> Result<()> {
+    match command {
+        Command::Accuracy { days, out } => {
+            eprintln!(
+                "accuracy: {days} days from {} (seed {})",
+                args.start, args.seed
+            );
+            let world = World::new(args.seed);
+            let measured = accuracy::run(&world, Day::new(args.start), *days).await?;
+            write_out(out, &accuracy::render(&measured))
+        }
+    }
+}
+
+/// Prints `text` and writes it to `out`.
+fn write_out(out: &std::path::Path, text: &str) -> Result<()> {
+    print!("{text}");
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(out, text).with_context(|| format!("writing {}", out.display()))?;
+    eprintln!("written to {}", out.display());
     Ok(())
 }
 
