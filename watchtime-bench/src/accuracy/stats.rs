@@ -125,7 +125,7 @@ pub fn render(a: &Accuracy) -> String {
                     .map_or_else(|| "—".to_owned(), |p| format!("{p:.0} %"))
             })
             .collect();
-        let _ = writeln!(o, " {} |", top5.join(" / "));
+        let _ = writeln!(o, "{row} {} |", top5.join(" / "));
     }
     if let Some((_, e)) = a.lanes.first() {
         let _ = writeln!(
