@@ -86,6 +86,13 @@ struct Args {
         default_value = "target/bench-data/report.md"
     )]
     out: PathBuf,
+    /// The slot length in minutes (a divisor of 60): the cost of a finer cadence.
+    #[arg(long, env = "WATCHTIME_BENCH_SLOT_MINUTES", default_value_t = 30)]
+    slot_minutes: u32,
+    /// Days of raw samples kept before the day just closed (the daemon keeps 35); 0 prunes all
+    /// earlier samples after each close.
+    #[arg(long, env = "WATCHTIME_BENCH_KEEP_DAYS", default_value_t = 0)]
+    keep_days: u32,
     /// Smoke test: 7 days and 20 ranking iterations.
     #[arg(long, env = "WATCHTIME_BENCH_QUICK")]
     quick: bool,
@@ -158,7 +165,10 @@ async fn main() -> Result<()> {
         web_seconds: Duration::from_secs(args.web_seconds.max(1)),
     };
     let machine = Machine::detect();
-    let settings = Settings::default();
+    let settings = Settings {
+        slot_length: watchtime_core::SlotLength::from_minutes(args.slot_minutes)?,
+        ..Settings::default()
+    };
     eprintln!(
         "generating {} channels and {} games (seed {})",
         generate::CHANNELS,
@@ -172,9 +182,10 @@ async fn main() -> Result<()> {
     for kind in dedup(&args.stores) {
         eprintln!("{}:", kind.title());
         let opened = open(kind, &args, &plan).await?;
-        let (report, filled_shape) = bench_store(kind, opened, &plan, &world, &settings)
-            .await
-            .with_context(|| format!("benchmarking {}", kind.title()))?;
+        let (report, filled_shape) =
+            bench_store(kind, opened, &plan, &world, &settings, args.keep_days)
+                .await
+                .with_context(|| format!("benchmarking {}", kind.title()))?;
         if let Some(s) = filled_shape
             && shape.as_ref().is_none_or(|(old, _)| s.days > old.days)
         {
@@ -216,6 +227,8 @@ async fn main() -> Result<()> {
             days: plan.days,
             iterations: plan.iterations,
             quick: args.quick,
+            slot_minutes: args.slot_minutes,
+            keep_days: args.keep_days,
         },
         shape,
         stores: reports,
@@ -271,21 +284,26 @@ fn dedup(kinds: &[StoreKind]) -> Vec<StoreKind> {
 /// Opens a store: as it is with `--reuse`, else fresh.
 async fn open(kind: StoreKind, args: &Args, plan: &Plan) -> Result<Opened> {
     let fresh = !args.reuse;
+    // Another slot length is other data: its own file or database.
+    let cadence = match args.slot_minutes {
+        30 => String::new(),
+        m => format!("_{m}m"),
+    };
     match kind {
         StoreKind::Sqlite => {
             let file = if plan.days == 365 {
-                "year.db".to_owned()
+                format!("year{cadence}.db")
             } else {
-                format!("days-{}.db", plan.days)
+                format!("days-{}{cadence}.db", plan.days)
             };
             stores::open_sqlite(&args.data_dir.join(file), fresh).await
         }
         #[cfg(feature = "postgres")]
         StoreKind::Postgres => {
             let db = if plan.days == 365 {
-                "watchtime_bench".to_owned()
+                format!("watchtime_bench{cadence}")
             } else {
-                format!("watchtime_bench_{}d", plan.days)
+                format!("watchtime_bench_{}d{cadence}", plan.days)
             };
             stores::postgres::open(&args.postgres_url, &db, fresh).await
         }
@@ -303,6 +321,7 @@ async fn bench_store(
     plan: &Plan,
     world: &World,
     settings: &Settings,
+    keep_days: u32,
 ) -> Result<(StoreReport, Option<Shape>)> {
     let store = opened.store.clone();
     let last_closed = store
@@ -328,7 +347,8 @@ async fn bench_store(
         Some(from) => {
             eprintln!("  filling {from} to {}", plan.last);
             let phase = Phase::start();
-            let filled = fill::fill(store.as_ref(), world, settings, from, plan.last).await?;
+            let filled =
+                fill::fill(store.as_ref(), world, settings, from, plan.last, keep_days).await?;
             Some((filled, phase.finish()))
         }
         None => {
