@@ -19,6 +19,7 @@ mod measure;
 mod rankings;
 mod report;
 mod stores;
+mod sweep;
 mod web;
 
 use std::path::PathBuf;
@@ -128,6 +129,15 @@ enum Command {
         days: u32,
         /// Where the table is written (it also goes to stdout).
         #[arg(long, default_value = "target/bench-data/accuracy.md")]
+        out: PathBuf,
+    },
+    /// Helix sweep time against the slot, and rate-limit points, on the fake Helix.
+    Sweep {
+        /// Milliseconds added to every page request.
+        #[arg(long, default_value_t = 150)]
+        latency_ms: u64,
+        /// Where the table is written (it also goes to stdout).
+        #[arg(long, default_value = "target/bench-data/sweep.md")]
         out: PathBuf,
     },
 }
@@ -256,6 +266,11 @@ async fn run_command(command: &Command, args: &Args) -> Result<()> {
             let world = World::new(args.seed);
             let measured = accuracy::run(&world, Day::new(args.start), *days).await?;
             write_out(out, &accuracy::render(&measured))
+        }
+        Command::Sweep { latency_ms, out } => {
+            let latency = Duration::from_millis(*latency_ms);
+            let sweeps = sweep::run(latency).await?;
+            write_out(out, &sweep::render(&sweeps, latency))
         }
     }
 }
