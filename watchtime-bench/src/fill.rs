@@ -1,5 +1,5 @@
-//! Filling a store day by day as the bot would: 48 snapshots, close the day, prune the samples
-//! of the days before (retention keeps only the day just closed).
+//! Filling a store day by day as the bot would: a snapshot per slot, close the day, prune the
+//! samples older than the days kept (by default only the day just closed is kept).
 
 use std::time::{Duration, Instant};
 
@@ -28,13 +28,15 @@ pub struct Filled {
     pub shape: Shape,
 }
 
-/// Writes the days `from..=to`, printing progress to stderr every 10 days.
+/// Writes the days `from..=to`, keeping the raw samples of `keep_days` days before each day
+/// closed, printing progress to stderr every 10 days.
 pub async fn fill(
     store: &dyn Store,
     world: &World,
     settings: &Settings,
     from: Day,
     to: Day,
+    keep_days: u32,
 ) -> Result<Filled> {
     let total = from
         .date()
@@ -58,8 +60,8 @@ pub async fn fill(
         let (r, d) = timed(store.close_day(&data.window, data.slots_expected, now)).await;
         r.with_context(|| format!("closing {day}"))?;
         out.close.push(d);
-        let (r, d) =
-            timed(store.prune_samples(settings.slot_length.slot_of(data.window.start))).await;
+        let keep_from = settings.calendar.window(day.minus_days(keep_days)).start;
+        let (r, d) = timed(store.prune_samples(settings.slot_length.slot_of(keep_from))).await;
         r.with_context(|| format!("pruning before {day}"))?;
         out.prune.push(d);
 

@@ -6,8 +6,10 @@
 //! cargo run --release -p watchtime-bench -- --stores sqlite --quick
 //! cargo run --release -p watchtime-bench -- --stores sqlite,postgres
 //! cargo run --release -p watchtime-bench -- --reuse        # rankings again on the filled year
+//! cargo run --release -p watchtime-bench -- accuracy --days 35   # sampling error vs the truth
 //! ```
 
+mod accuracy;
 mod baseline;
 mod daemon;
 mod fill;
@@ -17,6 +19,7 @@ mod measure;
 mod rankings;
 mod report;
 mod stores;
+mod sweep;
 mod web;
 
 use std::path::PathBuf;
@@ -24,7 +27,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use chrono::{NaiveDate, Utc};
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use watchtime_core::{Day, DayRange, Settings};
 
 use crate::generate::{Shape, World};
@@ -42,6 +45,9 @@ const DEFAULT_STORES: &str = "sqlite";
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
+    /// A measurement other than the store benchmark.
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Stores to measure, comma-separated.
     #[arg(long, env = "WATCHTIME_BENCH_STORES", value_enum, value_delimiter = ',', default_value = DEFAULT_STORES)]
     stores: Vec<StoreKind>,
@@ -81,6 +87,13 @@ struct Args {
         default_value = "target/bench-data/report.md"
     )]
     out: PathBuf,
+    /// The slot length in minutes (a divisor of 60): the cost of a finer cadence.
+    #[arg(long, env = "WATCHTIME_BENCH_SLOT_MINUTES", default_value_t = 30)]
+    slot_minutes: u32,
+    /// Days of raw samples kept before the day just closed (the daemon keeps 35); 0 prunes all
+    /// earlier samples after each close.
+    #[arg(long, env = "WATCHTIME_BENCH_KEEP_DAYS", default_value_t = 0)]
+    keep_days: u32,
     /// Smoke test: 7 days and 20 ranking iterations.
     #[arg(long, env = "WATCHTIME_BENCH_QUICK")]
     quick: bool,
@@ -105,6 +118,30 @@ struct Args {
     daemon_wait_secs: u64,
 }
 
+/// Measurements besides the store benchmark (which runs with no subcommand).
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The sampling error of slot lengths 60, 30, 15, 10 and 5 minutes against the simulator's
+    /// minute-by-minute truth, as a Markdown table.
+    Accuracy {
+        /// Days simulated (week and month windows need 7 and 30).
+        #[arg(long, default_value_t = 35, value_parser = clap::value_parser!(u32).range(1..=366))]
+        days: u32,
+        /// Where the table is written (it also goes to stdout).
+        #[arg(long, default_value = "target/bench-data/accuracy.md")]
+        out: PathBuf,
+    },
+    /// Helix sweep time against the slot, and rate-limit points, on the fake Helix.
+    Sweep {
+        /// Milliseconds added to every page request.
+        #[arg(long, default_value_t = 150)]
+        latency_ms: u64,
+        /// Where the table is written (it also goes to stdout).
+        #[arg(long, default_value = "target/bench-data/sweep.md")]
+        out: PathBuf,
+    },
+}
+
 /// What the run covers, resolved from the arguments.
 #[derive(Debug)]
 struct Plan {
@@ -120,6 +157,9 @@ struct Plan {
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
+    if let Some(command) = &args.command {
+        return run_command(command, &args).await;
+    }
     let days = args.days.unwrap_or(if args.quick { 7 } else { 365 });
     let first = Day::new(args.start);
     let plan = Plan {
@@ -135,7 +175,10 @@ async fn main() -> Result<()> {
         web_seconds: Duration::from_secs(args.web_seconds.max(1)),
     };
     let machine = Machine::detect();
-    let settings = Settings::default();
+    let settings = Settings {
+        slot_length: watchtime_core::SlotLength::from_minutes(args.slot_minutes)?,
+        ..Settings::default()
+    };
     eprintln!(
         "generating {} channels and {} games (seed {})",
         generate::CHANNELS,
@@ -149,9 +192,10 @@ async fn main() -> Result<()> {
     for kind in dedup(&args.stores) {
         eprintln!("{}:", kind.title());
         let opened = open(kind, &args, &plan).await?;
-        let (report, filled_shape) = bench_store(kind, opened, &plan, &world, &settings)
-            .await
-            .with_context(|| format!("benchmarking {}", kind.title()))?;
+        let (report, filled_shape) =
+            bench_store(kind, opened, &plan, &world, &settings, args.keep_days)
+                .await
+                .with_context(|| format!("benchmarking {}", kind.title()))?;
         if let Some(s) = filled_shape
             && shape.as_ref().is_none_or(|(old, _)| s.days > old.days)
         {
@@ -193,6 +237,8 @@ async fn main() -> Result<()> {
             days: plan.days,
             iterations: plan.iterations,
             quick: args.quick,
+            slot_minutes: args.slot_minutes,
+            keep_days: args.keep_days,
         },
         shape,
         stores: reports,
@@ -209,6 +255,37 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
+/// Runs a subcommand.
+async fn run_command(command: &Command, args: &Args) -> Result<()> {
+    match command {
+        Command::Accuracy { days, out } => {
+            eprintln!(
+                "accuracy: {days} days from {} (seed {})",
+                args.start, args.seed
+            );
+            let world = World::new(args.seed);
+            let measured = accuracy::run(&world, Day::new(args.start), *days).await?;
+            write_out(out, &accuracy::render(&measured))
+        }
+        Command::Sweep { latency_ms, out } => {
+            let latency = Duration::from_millis(*latency_ms);
+            let sweeps = sweep::run(latency).await?;
+            write_out(out, &sweep::render(&sweeps, latency))
+        }
+    }
+}
+
+/// Prints `text` and writes it to `out`.
+fn write_out(out: &std::path::Path, text: &str) -> Result<()> {
+    print!("{text}");
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(out, text).with_context(|| format!("writing {}", out.display()))?;
+    eprintln!("written to {}", out.display());
+    Ok(())
+}
+
 fn dedup(kinds: &[StoreKind]) -> Vec<StoreKind> {
     let mut out: Vec<StoreKind> = Vec::new();
     for k in kinds {
@@ -222,21 +299,26 @@ fn dedup(kinds: &[StoreKind]) -> Vec<StoreKind> {
 /// Opens a store: as it is with `--reuse`, else fresh.
 async fn open(kind: StoreKind, args: &Args, plan: &Plan) -> Result<Opened> {
     let fresh = !args.reuse;
+    // Another slot length is other data: its own file or database.
+    let cadence = match args.slot_minutes {
+        30 => String::new(),
+        m => format!("_{m}m"),
+    };
     match kind {
         StoreKind::Sqlite => {
             let file = if plan.days == 365 {
-                "year.db".to_owned()
+                format!("year{cadence}.db")
             } else {
-                format!("days-{}.db", plan.days)
+                format!("days-{}{cadence}.db", plan.days)
             };
             stores::open_sqlite(&args.data_dir.join(file), fresh).await
         }
         #[cfg(feature = "postgres")]
         StoreKind::Postgres => {
             let db = if plan.days == 365 {
-                "watchtime_bench".to_owned()
+                format!("watchtime_bench{cadence}")
             } else {
-                format!("watchtime_bench_{}d", plan.days)
+                format!("watchtime_bench_{}d{cadence}", plan.days)
             };
             stores::postgres::open(&args.postgres_url, &db, fresh).await
         }
@@ -254,6 +336,7 @@ async fn bench_store(
     plan: &Plan,
     world: &World,
     settings: &Settings,
+    keep_days: u32,
 ) -> Result<(StoreReport, Option<Shape>)> {
     let store = opened.store.clone();
     let last_closed = store
@@ -279,7 +362,8 @@ async fn bench_store(
         Some(from) => {
             eprintln!("  filling {from} to {}", plan.last);
             let phase = Phase::start();
-            let filled = fill::fill(store.as_ref(), world, settings, from, plan.last).await?;
+            let filled =
+                fill::fill(store.as_ref(), world, settings, from, plan.last, keep_days).await?;
             Some((filled, phase.finish()))
         }
         None => {

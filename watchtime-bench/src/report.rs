@@ -47,6 +47,10 @@ pub struct RunInfo {
     pub iterations: usize,
     /// Whether this is a `--quick` smoke run.
     pub quick: bool,
+    /// The slot length, minutes.
+    pub slot_minutes: u32,
+    /// Days of raw samples kept before the day just closed.
+    pub keep_days: u32,
 }
 
 /// The results of one store.
@@ -114,7 +118,7 @@ fn write_report(o: &mut String, r: &Report) -> fmt::Result {
     let run = &r.run;
     writeln!(
         o,
-        "- Run: {} days, {} to {}, seed {}, {} timed ranking queries per case{}",
+        "- Run: {} days, {} to {}, seed {}, {} timed ranking queries per case{}\n- Slots of {} minutes; raw samples kept for {} day(s) before the day closed",
         run.days,
         run.first,
         run.last,
@@ -124,7 +128,9 @@ fn write_report(o: &mut String, r: &Report) -> fmt::Result {
             " (--quick smoke run)"
         } else {
             ""
-        }
+        },
+        run.slot_minutes,
+        run.keep_days
     )?;
     writeln!(o)?;
     shape(o, r.shape.as_ref())?;

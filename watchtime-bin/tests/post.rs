@@ -135,175 +135,175 @@ async fn three_posts_on_each_platform_once_within_its_limit() {
     let x_texts: Vec<String> = tweets.iter().map(|t| t.text.clone()).collect();
     insta::assert_snapshot!(x_texts.join("\n----\n"), @"
     Most watched games on Twitch, Wed 25 Nov
-    1. Just Chatting: 354K h
-    2. League of Le…: 143K h
-    3. Fortnite: 142K h
-    4. Grand Theft…: 132K h
-    5. Counter-Stri…: 104K h
-    6. Retro: 80.7K h
-    7. Teamfight Ta…: 69.1K h
-    8. Valorant: 58.2K h
-    9. Dead by Dayl…: 54.2K h
-    10. Minecraft: 49.7K h
+    1. Just Chatt…: 405K h
+    2. League of…: 151K h
+    3. Grand Thef…: 120K h
+    4. Fortnite: 116K h
+    5. Teamfight…: 109K h
+    6. Counter-St…: 58.7K h
+    7. Minecraft: 54.5K h
+    8. Harbor Las…: 46.1K h
+    9. Dead by Da…: 44.1K h
+    10. Valorant: 38.8K h
     ----
     Most watched streamers on Twitch, Wed 25 Nov
-    1. lil_ninja: 156K h
-    2. raven_cat: 113K h
-    3. Misterclutc…: 58.3K h
-    4. Sir_Viper: 57.6K h
-    5. Emberlive29…: 56.5K h
-    6. Notdragon401: 48.2K h
-    7. sol_aim: 30.1K h
-    8. Lilsensei25…: 24.7K h
-    9. big_viper: 19.7K h
-    10. sol_dragon2…: 19.5K h
+    1. lil_ninja: 157K h
+    2. raven_cat: 105K h
+    3. Misterclut…: 60.8K h
+    4. Sir_Viper: 53.4K h
+    5. Emberlive2…: 53.0K h
+    6. Notdragon4…: 45.8K h
+    7. sol_aim: 32.4K h
+    8. Lilsensei2…: 23.8K h
+    9. Captainvip…: 20.1K h
+    10. Shadowmoon…: 19.0K h
     ----
-    Game of the day (drawn by watch time): Counter-Strike, 104K h
+    Game of the day (drawn by watch time): Minecraft, 54.5K h
     Top streamers, Wed 25 Nov
-    1. Notdragon401: 48.2K h
-    2. Captainstorm: 15.2K h
-    3. nova_tv: 7.93K h
-    4. dr_live: 5.72K h
-    5. Ember_Moon: 2.53K h
-    6. Mikaaim: 2.50K h
-    7. captainlive2456: 1.65K h
-    8. ember_aim2343: 1.37K h
+    1. Shadowmoon586: 19.0K h
+    2. dr_live: 6.93K h
+    3. novatv: 4.69K h
+    4. Zoë: 2.27K h
+    5. the_clutch1473: 1.97K h
+    6. Captain_Fox: 1.83K h
+    7. ryustorm156: 1.51K h
+    8. Emberfox2159: 1.31K h
     ");
     let m_texts: Vec<String> = statuses.iter().map(|s| s.text().to_owned()).collect();
     insta::assert_snapshot!(m_texts.join("\n----\n"), @"
     Most watched games on Twitch, Wed 25 Nov
-    1. Just Chatt…: 354K h
-    2. League of…: 143K h
-    3. Fortnite: 142K h
-    4. Grand Thef…: 132K h
-    5. Counter-St…: 104K h
-    6. Retro: 80.7K h
-    7. Teamfight…: 69.1K h
-    8. Valorant: 58.2K h
-    9. Dead by Da…: 54.2K h
-    10. Minecraft: 49.7K h
-    11. Rocket Lea…: 38.6K h
-    12. Call of Du…: 36.5K h
-    13. World of W…: 33.6K h
-    14. Dota 2: 28.7K h
-    15. Rust: 20.3K h
-    16. Pokémon Sc…: 19.0K h
-    17. Circuit Ar…: 18.0K h
-    18. Zenless Zo…: 17.7K h
-    19. Last Hollow: 16.2K h
-    20. Path of Ex…: 14.8K h
+    1. Just Chat…: 405K h
+    2. League of…: 151K h
+    3. Grand The…: 120K h
+    4. Fortnite: 116K h
+    5. Teamfight…: 109K h
+    6. Counter-S…: 58.7K h
+    7. Minecraft: 54.5K h
+    8. Harbor La…: 46.1K h
+    9. Dead by D…: 44.1K h
+    10. Valorant: 38.8K h
+    11. Dota 2: 30.3K h
+    12. Call of D…: 29.0K h
+    13. Rust: 24.2K h
+    14. Pokémon S…: 20.2K h
+    15. The Last…: 17.9K h
+    16. Rocket Le…: 16.8K h
+    17. World of…: 16.0K h
+    18. Monster H…: 15.9K h
+    19. Last Holl…: 15.8K h
+    20. Path of E…: 15.5K h
     ----
     Most watched streamers on Twitch, Wed 25 Nov
-    1. lil_ninja: 156K h
-    2. raven_cat: 113K h
-    3. Misterclu…: 58.3K h
-    4. Sir_Viper: 57.6K h
-    5. Emberlive…: 56.5K h
-    6. Notdragon…: 48.2K h
-    7. sol_aim: 30.1K h
-    8. Lilsensei…: 24.7K h
-    9. big_viper: 19.7K h
-    10. sol_drago…: 19.5K h
-    11. Captainvi…: 18.9K h
-    12. Shadowmoo…: 18.9K h
-    13. pixelfox: 15.7K h
-    14. Captainst…: 15.2K h
-    15. Lunabot906: 14.6K h
-    16. Queenpand…: 14.4K h
-    17. Mistermoo…: 13.2K h
-    18. Justgamer: 13.2K h
-    19. The_Tv2229: 12.9K h
+    1. lil_ninja: 157K h
+    2. raven_cat: 105K h
+    3. Misterclu…: 60.8K h
+    4. Sir_Viper: 53.4K h
+    5. Emberlive…: 53.0K h
+    6. Notdragon…: 45.8K h
+    7. sol_aim: 32.4K h
+    8. Lilsensei…: 23.8K h
+    9. Captainvi…: 20.1K h
+    10. Shadowmoo…: 19.0K h
+    11. big_viper: 18.3K h
+    12. sol_drago…: 18.2K h
+    13. pixelfox: 15.8K h
+    14. Captainst…: 14.8K h
+    15. Queenpand…: 14.7K h
+    16. Lunabot906: 13.9K h
+    17. Mistermoo…: 13.6K h
+    18. Justgamer: 13.0K h
+    19. The_Tv2229: 12.8K h
     20. Novasun: 12.4K h
     ----
-    Game of the day (drawn by watch time): Counter-S…, 104K h
+    Game of the day (drawn by watch time): Minecraft, 54.5K h
     Top streamers, Wed 25 Nov
-    1. Notdragon…: 48.2K h
-    2. Captainst…: 15.2K h
-    3. nova_tv: 7.93K h
-    4. dr_live: 5.72K h
-    5. Ember_Moon: 2.53K h
-    6. Mikaaim: 2.50K h
-    7. captainli…: 1.65K h
-    8. ember_aim…: 1.37K h
-    9. zensun2987: 1.11K h
-    10. Sirghost: 994 h
-    11. zen_ghost…: 934 h
-    12. captainni…: 874 h
-    13. Mistersun…: 799 h
-    14. Just_Fox1…: 750 h
-    15. King_Chef…: 691 h
-    16. kinghawk2…: 686 h
-    17. Kaiplays2…: 638 h
-    18. Raven_Sto…: 630 h
-    19. Emberpand…: 556 h
+    1. Shadowmoo…: 19.0K h
+    2. dr_live: 6.93K h
+    3. novatv: 4.69K h
+    4. Zoë: 2.27K h
+    5. the_clutc…: 1.97K h
+    6. Captain_F…: 1.83K h
+    7. ryustorm1…: 1.51K h
+    8. Emberfox2…: 1.31K h
+    9. Lilblade2…: 1.27K h
+    10. lunadrago…: 1.05K h
+    11. zen_ghost: 937 h
+    12. Queen_Live: 934 h
+    13. Queen_Liv…: 790 h
+    14. Drblade: 754 h
+    15. just_fox_…: 742 h
+    16. Luna_Drag…: 711 h
+    17. Kai_Sensei: 678 h
+    18. Bigwolf442: 673 h
+    19. Tiny_Bot: 578 h
     ");
     insta::assert_snapshot!(messages.join("\n----\n"), @"
     Most watched games on Twitch, Wed 25 Nov
-    1. Just Chatting: 354K h
-    2. League of Legends: 143K h
-    3. Fortnite: 142K h
-    4. Grand Theft Auto V: 132K h
-    5. Counter-Strike: 104K h
-    6. Retro: 80.7K h
-    7. Teamfight Tactics: 69.1K h
-    8. Valorant: 58.2K h
-    9. Dead by Daylight: 54.2K h
-    10. Minecraft: 49.7K h
-    11. Rocket League: 38.6K h
-    12. Call of Duty: Warzone: 36.5K h
-    13. World of Warcraft: 33.6K h
-    14. Dota 2: 28.7K h
-    15. Rust: 20.3K h
-    16. Pokémon Scarlet and Violet: 19.0K h
-    17. Circuit Arena: 18.0K h
-    18. Zenless Zone Zero: 17.7K h
-    19. Last Hollow: 16.2K h
-    20. Path of Exile 2: 14.8K h
+    1. Just Chatting: 405K h
+    2. League of Legends: 151K h
+    3. Grand Theft Auto V: 120K h
+    4. Fortnite: 116K h
+    5. Teamfight Tactics: 109K h
+    6. Counter-Strike: 58.7K h
+    7. Minecraft: 54.5K h
+    8. Harbor Last 3: 46.1K h
+    9. Dead by Daylight: 44.1K h
+    10. Valorant: 38.8K h
+    11. Dota 2: 30.3K h
+    12. Call of Duty: Warzone: 29.0K h
+    13. Rust: 24.2K h
+    14. Pokémon Scarlet and Violet: 20.2K h
+    15. The Last Shadow: 17.9K h
+    16. Rocket League: 16.8K h
+    17. World of Warcraft: 16.0K h
+    18. Monster Hunter Wilds: 15.9K h
+    19. Last Hollow: 15.8K h
+    20. Path of Exile 2: 15.5K h
     ----
     Most watched streamers on Twitch, Wed 25 Nov
-    1. lil_ninja: 156K h
-    2. raven_cat: 113K h
-    3. Misterclutch791: 58.3K h
-    4. Sir_Viper: 57.6K h
-    5. Emberlive2956: 56.5K h
-    6. Notdragon401: 48.2K h
-    7. sol_aim: 30.1K h
-    8. Lilsensei2565: 24.7K h
-    9. big_viper: 19.7K h
-    10. sol_dragon2665: 19.5K h
-    11. Captainviper687: 18.9K h
-    12. Shadowmoon586: 18.9K h
-    13. pixelfox: 15.7K h
-    14. Captainstorm: 15.2K h
-    15. Lunabot906: 14.6K h
-    16. Queenpanda2923: 14.4K h
-    17. Mistermoon78: 13.2K h
-    18. Justgamer: 13.2K h
-    19. The_Tv2229: 12.9K h
+    1. lil_ninja: 157K h
+    2. raven_cat: 105K h
+    3. Misterclutch791: 60.8K h
+    4. Sir_Viper: 53.4K h
+    5. Emberlive2956: 53.0K h
+    6. Notdragon401: 45.8K h
+    7. sol_aim: 32.4K h
+    8. Lilsensei2565: 23.8K h
+    9. Captainviper687: 20.1K h
+    10. Shadowmoon586: 19.0K h
+    11. big_viper: 18.3K h
+    12. sol_dragon2665: 18.2K h
+    13. pixelfox: 15.8K h
+    14. Captainstorm: 14.8K h
+    15. Queenpanda2923: 14.7K h
+    16. Lunabot906: 13.9K h
+    17. Mistermoon78: 13.6K h
+    18. Justgamer: 13.0K h
+    19. The_Tv2229: 12.8K h
     20. Novasun: 12.4K h
     ----
-    Game of the day (drawn by watch time): Counter-Strike, 104K h
+    Game of the day (drawn by watch time): Minecraft, 54.5K h
     Top streamers, Wed 25 Nov
-    1. Notdragon401: 48.2K h
-    2. Captainstorm: 15.2K h
-    3. nova_tv: 7.93K h
-    4. dr_live: 5.72K h
-    5. Ember_Moon: 2.53K h
-    6. Mikaaim: 2.50K h
-    7. captainlive2456: 1.65K h
-    8. ember_aim2343: 1.37K h
-    9. zensun2987: 1.11K h
-    10. Sirghost: 994 h
-    11. zen_ghost_zen_ghost: 934 h
-    12. captainninja: 874 h
-    13. Mistersun106: 799 h
-    14. Just_Fox1411: 750 h
-    15. King_Chef_King_Chef: 691 h
-    16. kinghawk270: 686 h
-    17. Kaiplays213: 638 h
-    18. Raven_Storm: 630 h
-    19. Emberpanda248: 556 h
-    20. Kai_Hawk_Kai_Hawk: 529 h
+    1. Shadowmoon586: 19.0K h
+    2. dr_live: 6.93K h
+    3. novatv: 4.69K h
+    4. Zoë: 2.27K h
+    5. the_clutch1473: 1.97K h
+    6. Captain_Fox: 1.83K h
+    7. ryustorm156: 1.51K h
+    8. Emberfox2159: 1.31K h
+    9. Lilblade2228: 1.27K h
+    10. lunadragon2423: 1.05K h
+    11. zen_ghost: 937 h
+    12. Queen_Live: 934 h
+    13. Queen_Live1755: 790 h
+    14. Drblade: 754 h
+    15. just_fox_just_fox: 742 h
+    16. Luna_Dragon: 711 h
+    17. Kai_Sensei: 678 h
+    18. Bigwolf442: 673 h
+    19. Tiny_Bot: 578 h
+    20. Misterbot585: 546 h
     ");
 }
 

@@ -253,3 +253,114 @@ pub async fn mixed_lengths_side_by_side<S: Store + ?Sized>(store: &S) {
         rollup(d, &snaps)
     );
 }
+
+/// Credit and airtime at 5-minute slots.
+pub async fn credits_at_5_minute_slots<S: Store + ?Sized>(store: &S) {
+    credits_at(store, 5).await;
+}
+
+/// Credit and airtime at 10-minute slots.
+pub async fn credits_at_10_minute_slots<S: Store + ?Sized>(store: &S) {
+    credits_at(store, 10).await;
+}
+
+/// Viewers of streamer `s` at Unix minute `m` of a day collected every 30 minutes until `noon`
+/// and every 5 minutes after: constant within each slot of the length in force, so sampling is
+/// exact and the store must land on the minute-by-minute truth. `None` is offline (or under the
+/// threshold); streamer 1 switches from Chess to Go at 15:00 local.
+fn switched_day_viewers(
+    s: u32,
+    m: i64,
+    noon: i64,
+) -> Option<(u32, Option<(&'static str, &'static str)>)> {
+    let block = if m < noon {
+        m.div_euclid(30)
+    } else {
+        1_000_000 + m.div_euclid(5)
+    };
+    let mix = (i64::from(s) * 37 + block * 11).rem_euclid(500);
+    if s == 2 && mix % 7 == 3 {
+        return None;
+    }
+    let game = match (s, m >= noon + 180) {
+        (1, true) | (2, _) => GO,
+        _ => CHESS,
+    };
+    Some((60 + mix as u32, game))
+}
+
+/// A store switched from 30-minute to 5-minute slots at noon: sweeps of the new length that
+/// overlap the last 30-minute slot, and a late sweep of the old length after the switch, are
+/// refused; a repeated 5-minute sweep replaces. The day closes to the truth summed minute by
+/// minute, with 8 + 240 slots expected and observed: nothing counted twice, nothing lost.
+pub async fn switched_day_closes_to_the_truth<S: Store + ?Sized>(store: &S) {
+    let d = day("2026-11-26");
+    let window = Settings::default().calendar.window(d);
+    let (start, end) = (window.start.timestamp() / 60, window.end.timestamp() / 60);
+    // Noon in Los Angeles is 20:00Z in November.
+    let noon = at("2026-11-26T20:00:00Z").timestamp() / 60;
+    let sweep = |minutes: u32, m: i64| {
+        let streams = (1..=2)
+            .filter_map(|s| {
+                let (v, game) = switched_day_viewers(s, m, noon)?;
+                Some(stream(&s.to_string(), &format!("S{s}"), game, v))
+            })
+            .collect();
+        let taken_at =
+            (chrono::DateTime::from_timestamp(m * 60, 10).expect("a test time")).to_rfc3339();
+        at_length(minutes, &taken_at, streams)
+    };
+    let mut m = start;
+    while m < end {
+        let minutes = if m < noon { 30 } else { 5 };
+        store
+            .record_snapshot(&sweep(minutes, m))
+            .await
+            .expect("record");
+        m += i64::from(minutes);
+    }
+    // The new process started early, the old one ran late: both refused, nothing changes.
+    for (minutes, m) in [(5, noon - 15), (5, noon - 5), (30, noon + 5), (30, noon)] {
+        assert!(
+            matches!(
+                store.record_snapshot(&sweep(minutes, m)).await,
+                Err(Error::InvalidInput { .. })
+            ),
+            "{minutes} minutes at minute {}",
+            m - noon
+        );
+    }
+    // A sweep repeated in its own 5-minute slot replaces the first.
+    store
+        .record_snapshot(&sweep(5, noon + 60))
+        .await
+        .expect("record again");
+
+    let status = close_by_rule(store, d).await;
+    assert_eq!(
+        (status.slots_observed, status.slots_expected),
+        (8 + 240, 8 + 240)
+    );
+    let mut truth: std::collections::BTreeMap<(String, Option<String>), (u64, u64, u32)> =
+        std::collections::BTreeMap::new();
+    for m in start..end {
+        for s in 1..=2 {
+            if let Some((v, game)) = switched_day_viewers(s, m, noon) {
+                let e = truth
+                    .entry((s.to_string(), game.map(|g| g.0.to_owned())))
+                    .or_default();
+                e.0 += u64::from(v);
+                e.1 += 1;
+                e.2 = e.2.max(v);
+            }
+        }
+    }
+    let truth: Vec<Row> = truth
+        .into_iter()
+        .map(|((s, g), (vm, air, peak))| (s, g, vm, air, peak))
+        .collect();
+    assert_eq!(truth.len(), 3, "{truth:?}");
+    let mut stored = totals_of(store, d).await;
+    stored.sort();
+    assert_eq!(stored, truth);
+}

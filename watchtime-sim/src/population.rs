@@ -7,9 +7,9 @@ use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use watchtime_core::{Game, GameId, Streamer, StreamerId};
 
-use super::names::{FOREIGN_DISPLAY, GAME_WORDS, KNOWN_GAMES, LOGIN_HEADS, LOGIN_TAILS};
+use crate::names::{FOREIGN_DISPLAY, GAME_WORDS, KNOWN_GAMES, LOGIN_HEADS, LOGIN_TAILS};
 
-/// How many categories the simulated Twitch has.
+/// How many categories the demo's Twitch has.
 pub const GAME_COUNT: usize = 300;
 
 /// One simulated channel.
@@ -43,10 +43,11 @@ pub struct Population {
 }
 
 impl Population {
-    /// Generates `channels` channels from `seed`; the same inputs give the same population.
-    pub fn generate(seed: u64, channels: u32) -> Self {
+    /// Generates `channels` channels playing `games` categories (at least the well-known ones)
+    /// from `seed`; the same inputs give the same population.
+    pub fn generate(seed: u64, channels: u32, games: usize) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let games = games(&mut rng);
+        let games = make_games(&mut rng, games);
         let weights: Vec<f64> = (0..games.len())
             .map(|r| 1.0 / (r as f64 + 1.5).powf(1.15))
             .collect();
@@ -93,10 +94,10 @@ impl Population {
     }
 }
 
-fn games(rng: &mut ChaCha8Rng) -> Vec<Game> {
+fn make_games(rng: &mut ChaCha8Rng, count: usize) -> Vec<Game> {
     let mut names: Vec<String> = KNOWN_GAMES.iter().map(|s| (*s).to_owned()).collect();
     let mut seen: HashSet<String> = names.iter().cloned().collect();
-    while names.len() < GAME_COUNT {
+    while names.len() < count {
         let a = GAME_WORDS[rng.random_range(0..GAME_WORDS.len())];
         let b = GAME_WORDS[rng.random_range(0..GAME_WORDS.len())];
         let name = match rng.random_range(0..4) {
@@ -104,6 +105,12 @@ fn games(rng: &mut ChaCha8Rng) -> Vec<Game> {
             1 => format!("{a} {b} {}", rng.random_range(2..5)),
             2 => format!("{a}: {b}"),
             _ => format!("The {a} {b}"),
+        };
+        // Past the combinations of two words, a number keeps names distinct.
+        let name = if seen.len() > 2_000 {
+            format!("{name} {}", names.len())
+        } else {
+            name
         };
         if a != b && seen.insert(name.clone()) {
             names.push(name);
