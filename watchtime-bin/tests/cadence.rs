@@ -93,6 +93,7 @@ async fn run(minutes: u32, first: Day, outage: (DateTime<Utc>, DateTime<Utc>)) -
             )),
             mentions: None,
             push: None,
+            poll_interval: None,
         }],
         images: None,
         settings,
