@@ -21,6 +21,7 @@ pub mod jsonl;
 pub mod lookup;
 mod memory;
 pub mod message;
+pub mod movement;
 pub mod outbox;
 pub mod ports;
 pub mod query;

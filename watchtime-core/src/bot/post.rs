@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use crate::draw::draw_game;
 use crate::error::{Error, ErrorChain, Result};
 use crate::ids::GameId;
-use crate::message::{DayRankings, PostKind, Spotlight, daily_post};
+use crate::message::{DayMovements, DayRankings, PostKind, Spotlight, daily_post};
+use crate::movement::previous_ranks;
 use crate::outbox::{
     Claim, OutboxEntry, OutboxItem, OutboxKey, OutboxState, Payload, Purpose, Settlement,
 };
@@ -63,7 +64,7 @@ pub enum PostOutcome {
     NothingToSay,
 }
 
-/// The rankings the daily posts of `day` show.
+/// The rankings the daily posts of `day` show, with the day before's ranks for their markers.
 pub async fn day_rankings<S: Store + ?Sized>(
     store: &S,
     settings: &Settings,
@@ -105,6 +106,17 @@ pub async fn day_rankings<S: Store + ?Sized>(
         }
         None => None,
     };
+    let previous = DayMovements {
+        games: previous_ranks(store, &Subject::TopGames, range).await?,
+        streamers: previous_ranks(store, &Subject::TopStreamers, range).await?,
+        spotlight: match &spotlight {
+            Some(s) => match s.game.id.game() {
+                Some(id) => previous_ranks(store, &Subject::StreamersOf(id.clone()), range).await?,
+                None => Default::default(),
+            },
+            None => Default::default(),
+        },
+    };
     let mut games = all_games;
     games.truncate(settings.top);
     Ok(DayRankings {
@@ -113,6 +125,7 @@ pub async fn day_rankings<S: Store + ?Sized>(
         games,
         streamers,
         spotlight,
+        previous,
     })
 }
 

@@ -17,6 +17,6 @@ pub use limit::{
     BYTES_PER_GRAPHEME, CountRule, TextLimit, URL_LENGTH, grapheme_length, mastodon_length,
     x_weighted_length,
 };
-pub use posts::{DayRankings, PostKind, Spotlight, daily_post};
+pub use posts::{DayMovements, DayRankings, PostKind, Spotlight, daily_post};
 pub use replies::{Answer, reply_text};
 pub use shorten::shorten;

@@ -7,6 +7,7 @@ use crate::message::fit::{Draft, Part};
 use crate::message::labels::range_label;
 use crate::message::limit::TextLimit;
 use crate::message::posts::{coverage_note, ranking_lines};
+use crate::movement::PreviousRanks;
 use crate::query::Window;
 use crate::ranking::RankingEntry;
 use crate::time::DayRange;
@@ -89,7 +90,7 @@ pub fn reply_text(answer: &Answer, prefix: &str, limit: &TextLimit) -> String {
             }
             Draft {
                 head,
-                lines: ranking_lines(entries),
+                lines: ranking_lines(entries, &PreviousRanks::untracked()),
                 tail: coverage_note(coverage, range.len()),
             }
         }

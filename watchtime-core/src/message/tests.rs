@@ -48,6 +48,7 @@ fn rankings(game_names: &[&str], streamer_names: &[&str], coverage: Coverage) ->
         .map(|(i, n)| entry(i as u32 + 1, Kind::Streamer, n, 45_600 / (i as u64 + 1)))
         .collect();
     DayRankings {
+        previous: Default::default(),
         day: day(),
         coverage,
         spotlight: Some(Spotlight {
