@@ -26,6 +26,7 @@ pub mod outbox;
 pub mod ports;
 pub mod query;
 pub mod ranking;
+pub mod recap;
 pub mod report;
 pub mod retry;
 pub mod schedule;

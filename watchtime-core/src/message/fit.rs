@@ -60,15 +60,6 @@ impl Draft {
     /// The longest rendering of the draft that fits `limit`: names shortened first, then the
     /// markers dropped (from every line at once), then lines dropped from the bottom.
     pub fn fit(&self, limit: &TextLimit) -> String {
-        let longest = self
-            .parts()
-            .filter_map(|p| match p {
-                Part::Name(n) => Some(n.graphemes(true).count()),
-                Part::Text(_) | Part::Marker(_) => None,
-            })
-            .max()
-            .unwrap_or(0);
-        let min_cap = MIN_NAME_GRAPHEMES.min(longest.max(1));
         let has_markers = self.parts().any(|p| matches!(p, Part::Marker(_)));
         let all = self.lines.len();
         // Every line with markers, every line without them, then fewer lines without them.
@@ -77,23 +68,49 @@ impl Draft {
             .into_iter()
             .chain((0..=all).rev().map(|keep| (keep, false)));
         for (keep, markers) in tries {
-            let render = |cap| self.render(keep, cap, markers);
-            if !limit.fits(&render(min_cap)) {
-                continue;
+            if let Some(text) = self.fit_names(keep, markers, limit) {
+                return text;
             }
-            // Shorter caps give shorter text: find the largest cap that fits.
-            let (mut lo, mut hi) = (min_cap, longest.max(min_cap));
-            while lo < hi {
-                let mid = (lo + hi).div_ceil(2);
-                if limit.fits(&render(mid)) {
-                    lo = mid;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            return render(lo);
         }
+        let min_cap = MIN_NAME_GRAPHEMES.min(self.longest_name().max(1));
         truncate_to_fit(&self.render(0, min_cap, false), limit)
+    }
+
+    /// The draft with every line, names shortened as needed and the markers when `markers`, if
+    /// that fits `limit`: for messages that choose themselves what to leave out.
+    pub fn fit_whole(&self, limit: &TextLimit, markers: bool) -> Option<String> {
+        self.fit_names(self.lines.len(), markers, limit)
+    }
+
+    fn longest_name(&self) -> usize {
+        self.parts()
+            .filter_map(|p| match p {
+                Part::Name(n) => Some(n.graphemes(true).count()),
+                Part::Text(_) | Part::Marker(_) => None,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The first `keep` lines with the longest names that fit, if any do.
+    fn fit_names(&self, keep: usize, markers: bool, limit: &TextLimit) -> Option<String> {
+        let longest = self.longest_name();
+        let min_cap = MIN_NAME_GRAPHEMES.min(longest.max(1));
+        let render = |cap| self.render(keep, cap, markers);
+        if !limit.fits(&render(min_cap)) {
+            return None;
+        }
+        // Shorter caps give shorter text: find the largest cap that fits.
+        let (mut lo, mut hi) = (min_cap, longest.max(min_cap));
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if limit.fits(&render(mid)) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        Some(render(lo))
     }
 
     fn parts(&self) -> impl Iterator<Item = &Part> {

@@ -5,6 +5,7 @@ mod hours;
 mod labels;
 mod limit;
 mod posts;
+mod recap;
 mod replies;
 mod shorten;
 #[cfg(test)]
@@ -18,5 +19,6 @@ pub use limit::{
     x_weighted_length,
 };
 pub use posts::{DayMovements, DayRankings, PostKind, Spotlight, daily_post};
+pub use recap::recap_post;
 pub use replies::{Answer, reply_text};
 pub use shorten::shorten;
