@@ -6,6 +6,8 @@ mod labels;
 mod limit;
 mod posts;
 mod recap;
+#[cfg(test)]
+mod recap_tests;
 mod replies;
 mod shorten;
 #[cfg(test)]
