@@ -6,6 +6,8 @@
 
 mod build;
 mod period;
+#[cfg(test)]
+mod tests;
 
 pub use build::{Mover, Recap, RecordEntry, build_recap};
 pub use period::{RecapKind, Recaps};
