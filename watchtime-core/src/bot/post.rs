@@ -246,7 +246,7 @@ where
 /// The outcome of a post whose entry already decides it, without claiming: settled earlier, or
 /// held because an earlier send may have gone out and may not be repeated now. A held post is
 /// not claimed, so its attempt count and the time its window runs from stay those of its sends.
-fn decided<P: Publisher + ?Sized>(
+pub(super) fn decided<P: Publisher + ?Sized>(
     publisher: &P,
     existing: Option<&OutboxEntry>,
     now: DateTime<Utc>,
@@ -296,7 +296,7 @@ pub async fn release_held<S: Store + ?Sized>(
 }
 
 /// Records that a post has nothing to say, so it is not retried forever.
-async fn settle_nothing<S: Store + ?Sized>(
+pub(super) async fn settle_nothing<S: Store + ?Sized>(
     store: &S,
     key: &OutboxKey,
     now: DateTime<Utc>,
@@ -322,7 +322,7 @@ async fn settle_nothing<S: Store + ?Sized>(
 }
 
 /// Claims `key` and sends `text` with `image` (or why there is none), at most once.
-async fn send_once<S, P>(
+pub(super) async fn send_once<S, P>(
     store: &S,
     publisher: &P,
     key: &OutboxKey,
