@@ -35,6 +35,7 @@ struct FileConfig {
     max_mention_age_hours: Option<u32>,
     log_format: Option<LogFormat>,
     images: Option<bool>,
+    recaps: Option<String>,
     brand: Option<String>,
     twitch_api_url: Option<String>,
     twitch_auth_url: Option<String>,
@@ -170,7 +171,14 @@ impl Config {
         if top == 0 || top > 25 {
             bail!("top must be 1 to 25, got {top} (WATCHTIME_TOP / --top)");
         }
+        let recaps = match args.recaps.as_deref().or(file.recaps.as_deref()) {
+            Some(list) => list
+                .parse()
+                .context("WATCHTIME_RECAPS / --recaps / recaps")?,
+            None => defaults.recaps,
+        };
         let settings = Settings {
+            recaps,
             slot_length,
             calendar,
             min_viewers: args
