@@ -41,10 +41,21 @@ pub struct Post {
     pub outcome: &'static str,
 }
 
+/// A recap's platform, kind and outcome.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct Recap {
+    /// As the publisher names itself.
+    pub platform: String,
+    /// `week` or `month`.
+    pub kind: &'static str,
+    /// As for [`Post`].
+    pub outcome: &'static str,
+}
+
 /// A step of the daemon.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct Step {
-    /// `collect`, `close`, `post` or `answer`.
+    /// `collect`, `close`, `post`, `recap` or `answer`.
     pub step: &'static str,
 }
 
@@ -125,6 +136,8 @@ metrics! {
     days_closed: Counter = "watchtime_days_closed";
     /// Daily posts by platform and outcome.
     posts: Family<Post, Counter> = "watchtime_posts";
+    /// Weekly and monthly recaps by platform, kind and outcome.
+    recaps: Family<Recap, Counter> = "watchtime_recaps";
     /// Daily posts sent without their chart (it could not be drawn or uploaded), by platform.
     image_failures: Family<Platform, Counter> = "watchtime_image_failures";
     /// Replies sent, by platform.

@@ -86,17 +86,8 @@ pub async fn build_recap<S: Store + ?Sized>(
     }
     let coverage = Coverage::of(period, &statuses);
     let deep = settings.top.max(MOVER_TOP as usize);
-    let rank = |subject: Subject| async move {
-        store
-            .rank(&RankingQuery {
-                subject,
-                range: period,
-                top: deep,
-            })
-            .await
-    };
-    let games = rank(Subject::TopGames).await?;
-    let streamers = rank(Subject::TopStreamers).await?;
+    let games = ranked(store, Subject::TopGames, period, deep).await?;
+    let streamers = ranked(store, Subject::TopStreamers, period, deep).await?;
     let previous_games = previous_ranks(store, &Subject::TopGames, period).await?;
     let previous_streamers = previous_ranks(store, &Subject::TopStreamers, period).await?;
     let mover = biggest_climb(&[(&games, &previous_games), (&streamers, &previous_streamers)]);
@@ -116,6 +107,22 @@ pub async fn build_recap<S: Store + ?Sized>(
         mover,
         record,
     }))
+}
+
+/// `subject`'s top `top` over `range`.
+async fn ranked<S: Store + ?Sized>(
+    store: &S,
+    subject: Subject,
+    range: DayRange,
+    top: usize,
+) -> Result<Vec<RankingEntry>> {
+    store
+        .rank(&RankingQuery {
+            subject,
+            range,
+            top,
+        })
+        .await
 }
 
 /// The largest climb into the top 10 among `lists` (each a ranking and its previous ranks);
@@ -165,8 +172,13 @@ async fn first_record<S: Store + ?Sized>(
         to: period.from.previous(),
     };
     let pairs = games.len().max(streamers.len());
-    let candidates = (0..pairs).flat_map(|i| [games.get(i), streamers.get(i)]);
-    for entry in candidates.flatten() {
+    // Collected first: an iterator of borrowing closures held across the awaits below would
+    // make the future not `Send` for every lifetime.
+    let candidates: Vec<&RankingEntry> = (0..pairs)
+        .flat_map(|i| [games.get(i), streamers.get(i)])
+        .flatten()
+        .collect();
+    for entry in candidates {
         let mut per_period: BTreeMap<Day, u64> = BTreeMap::new();
         for d in store.entity_days(&entry.id, earlier).await? {
             *per_period.entry(kind.period_of(d.day).from).or_default() += d.totals.viewer_minutes;
