@@ -24,7 +24,8 @@ pub enum Part {
     Text(String),
     /// A game or streamer name: sanitized for display, and shortened first when space runs out.
     Name(String),
-    /// A rank-change marker (` ↑3`), dropped from every line before any line is dropped.
+    /// Extra detail that is shown only where it fits (a rank-change marker ` ↑3`, a reply's
+    /// average viewers): dropped from the whole message before any line is dropped.
     Marker(String),
 }
 

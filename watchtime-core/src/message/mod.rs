@@ -14,7 +14,7 @@ mod shorten;
 mod tests;
 
 pub use fit::{Draft, MIN_NAME_GRAPHEMES, Part, display_name};
-pub use hours::format_hours;
+pub use hours::{format_count, format_hours};
 pub use labels::range_label;
 pub use limit::{
     BYTES_PER_GRAPHEME, CountRule, TextLimit, URL_LENGTH, grapheme_length, mastodon_length,

@@ -202,6 +202,7 @@ fn ranking_answer(kind: Kind, name: &str, suggested: bool, window: Window) -> An
             entry(3, entries_kind, "加藤純一", 789),
         ],
         coverage: full(),
+        totals: None,
     }
 }
 
@@ -417,4 +418,73 @@ proptest::proptest! {
             }
         }
     }
+}
+
+#[test]
+fn replies_show_the_subjects_own_figures_where_they_fit() {
+    let with = |kind, window, totals| match ranking_answer(kind, "xQc", false, window) {
+        Answer::Ranking {
+            kind,
+            name,
+            suggested,
+            window,
+            range,
+            entries,
+            coverage,
+            ..
+        } => Answer::Ranking {
+            kind,
+            name,
+            suggested,
+            window,
+            range,
+            entries,
+            coverage,
+            totals: Some(totals),
+        },
+        other => other,
+    };
+    // 2,130 minutes on air (35.5 h) averaging 12,345 viewers.
+    let streamer = with(
+        Kind::Streamer,
+        Window::LastWeek,
+        Totals {
+            viewer_minutes: 12_345 * 2_130,
+            airtime_minutes: 2_130,
+            peak_viewers: 80_000,
+        },
+    );
+    assert_snapshot!(reply_text(&streamer, "", &TextLimit::X), @r#"
+    xQc: top games, last week (16–22 Nov)
+    Avg 12,345 viewers, 35.5 h streamed
+    1. Kai Cenat: 45.6K h
+    2. xQc: 12.3K h
+    3. 加藤純一: 789 h
+    "#);
+    let game = with(
+        Kind::Game,
+        Window::LastMonth,
+        Totals {
+            viewer_minutes: 9_000_000,
+            airtime_minutes: 90_000,
+            peak_viewers: 123_456,
+        },
+    );
+    assert_snapshot!(reply_text(&game, "", &TextLimit::X), @r#"
+    xQc: top streamers, last month (October 2026)
+    Peak 123,456 viewers
+    1. Kai Cenat: 45.6K h
+    2. xQc: 12.3K h
+    3. 加藤純一: 789 h
+    "#);
+    // Where the figures do not fit, they go before any ranking line does.
+    let full_text = reply_text(&streamer, "", &TextLimit::X);
+    let tight = TextLimit::chars(full_text.chars().count() - 1);
+    let text = reply_text(&streamer, "", &tight);
+    assert!(!text.contains("Avg"), "{text}");
+    assert_eq!(
+        text.lines().count(),
+        full_text.lines().count() - 1,
+        "{text}"
+    );
 }
