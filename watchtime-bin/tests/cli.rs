@@ -77,6 +77,47 @@ fn demo_prints_the_three_daily_posts_and_replies() {
 }
 
 #[test]
+fn fifteen_days_of_demo_end_with_a_weekly_recap_with_movers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = watchtime(
+        dir.path(),
+        None,
+        &[
+            "demo",
+            "--from",
+            "2026-11-16",
+            "--days",
+            "15",
+            "--channels",
+            "800",
+            "--db",
+            ":memory:",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "demo failed: {}", text(&out.stderr));
+    // 16 Nov 2026 is a Monday: the last full week is 23–29 Nov, compared with 16–22 Nov.
+    let at = stdout
+        .find("weekly recap of 2026-11-23 to 2026-11-29")
+        .unwrap_or_else(|| panic!("no recap in:\n{stdout}"));
+    let recap = &stdout[at..];
+    assert!(
+        recap.contains("Week on Twitch, 23–29 Nov\nTop games\n1. "),
+        "{recap}"
+    );
+    assert!(recap.contains("Top streamers\n1. "), "{recap}");
+    let markers = ["↑", "↓", " =", " new"];
+    assert!(
+        markers.iter().filter(|m| recap.contains(*m)).count() >= 2,
+        "the recap shows movement: {recap}"
+    );
+    assert!(
+        stdout.find("Done in").unwrap_or(0) > at,
+        "the recap comes last"
+    );
+}
+
+#[test]
 fn import_reports_a_corrupt_line_and_loads_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let file = snapshot_file(dir.path());
