@@ -15,6 +15,7 @@ mod generate;
 mod machine;
 mod measure;
 mod rankings;
+mod recaps;
 mod report;
 mod stores;
 mod web;
@@ -289,8 +290,8 @@ async fn bench_store(
     };
     let shape = fill.as_ref().map(|(f, _)| f.shape);
 
-    let (reclose, ingest, rankings) = if plan.web_only {
-        (None, None, None)
+    let (reclose, ingest, rankings, recaps) = if plan.web_only {
+        (None, None, None, None)
     } else {
         eprintln!("  closing {} again", plan.last);
         let phase = Phase::start();
@@ -325,11 +326,17 @@ async fn bench_store(
             plan.budget,
         )
         .await?;
-        (
-            Some(reclose),
-            Some(ingest),
-            Some((picks, cases, phase.finish())),
+        let rankings = (picks, cases, phase.finish());
+        eprintln!("  recaps");
+        let recaps = recaps::run(
+            store.as_ref(),
+            settings,
+            plan.last,
+            plan.iterations,
+            plan.budget,
         )
+        .await?;
+        (Some(reclose), Some(ingest), Some(rankings), Some(recaps))
     };
 
     eprintln!("  web pages and API");
@@ -349,6 +356,7 @@ async fn bench_store(
             reclose,
             ingest,
             rankings,
+            recaps,
             web,
             rows,
             size_bytes,
