@@ -184,6 +184,8 @@ fn report_json_has_the_documented_shape() {
             );
             assert!(e["airtime_minutes"].as_u64().unwrap() >= 30);
             assert!(e["peak_viewers"].as_u64().unwrap() > 50);
+            // Only one day is stored: nothing to compare with.
+            assert!(e["previous_rank"].is_null(), "{e}");
         }
         let vms: Vec<u64> = entries
             .iter()

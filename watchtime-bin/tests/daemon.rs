@@ -373,8 +373,7 @@ async fn five_weeks_of_recaps_across_a_month_end_with_kills() {
             };
             assert!(local.date_naive() >= due_day.date(), "{key} at {local}");
             assert!(
-                local.date_naive() > due_day.date()
-                    || local.format("%H").to_string() >= "14".to_string(),
+                local.date_naive() > due_day.date() || chrono::Timelike::hour(&local) >= 14,
                 "{key} at {local}"
             );
         }
