@@ -305,8 +305,9 @@ pub struct CollectArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Days to simulate.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=14))]
+    /// Days to simulate (up to 62: a month and the month before it, for a monthly recap's
+    /// comparison). Runs holding a full Monday-to-Sunday week end with its weekly recap.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=62))]
     pub days: u32,
     /// The first simulated day (YYYY-MM-DD) [default: the day before yesterday].
     #[arg(long, value_name = "DAY")]

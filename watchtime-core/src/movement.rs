@@ -229,7 +229,8 @@ mod tests {
     #[test]
     fn movements_of_rankings() {
         type Rows<'a> = &'a [(&'a str, &'a str, u64)];
-        let cases: [(&str, Rows<'_>, Rows<'_>, &[(&str, &str)]); 5] = [
+        type Case<'a> = (&'a str, Rows<'a>, Rows<'a>, &'a [(&'a str, &'a str)]);
+        let cases: [Case<'_>; 5] = [
             (
                 "climbs and falls",
                 &[("1", "A", 300), ("2", "B", 200), ("3", "C", 100)],
