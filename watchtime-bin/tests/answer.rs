@@ -275,6 +275,7 @@ async fn every_mention_is_answered_exactly_once() {
     // What an ordinary answer looks like on each platform (the first mention of the backlog).
     insta::assert_snapshot!(x_replies[0].text, @"
     @viewer0 Just Chatting: top streamers, Wed 25 Nov
+    Peak 17,104 viewers on one channel
     1. lil_ninja: 75.2K h
     2. raven_cat: 50.2K h
     3. Mistermoon78: 13.2K h
@@ -288,6 +289,7 @@ async fn every_mention_is_answered_exactly_once() {
     assert!(m_replies.iter().all(|r| r.visibility() == "unlisted"));
     insta::assert_snapshot!(m_replies[0].text(), @"
     @viewer0@other.example Just Chatting: top streamers, Wed 25 Nov
+    Peak 17,104 viewers on one channel
     1. lil_ninja: 75.2K h
     2. raven_cat: 50.2K h
     3. Mistermoon78: 13.2K h

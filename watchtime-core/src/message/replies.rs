@@ -157,7 +157,8 @@ fn window_label(window: Window, range: &DayRange) -> String {
 }
 
 /// A line under a reply's head: a streamer's average viewers (watch time over airtime) and
-/// hours streamed; a game's peak viewers. Shown only where it fits, like a rank-change marker.
+/// hours streamed; a game's peak viewers (the largest audience of one channel in it: what the
+/// stores keep). Shown only where it fits, like a rank-change marker.
 fn subject_stats(kind: Kind, totals: &Totals) -> Option<String> {
     match kind {
         Kind::Streamer => {
@@ -172,7 +173,7 @@ fn subject_stats(kind: Kind, totals: &Totals) -> Option<String> {
         }
         Kind::Game => (totals.peak_viewers > 0).then(|| {
             format!(
-                "\nPeak {} viewers",
+                "\nPeak {} viewers on one channel",
                 format_count(u64::from(totals.peak_viewers))
             )
         }),

@@ -472,7 +472,7 @@ fn replies_show_the_subjects_own_figures_where_they_fit() {
     );
     assert_snapshot!(reply_text(&game, "", &TextLimit::X), @r#"
     xQc: top streamers, last month (October 2026)
-    Peak 123,456 viewers
+    Peak 123,456 viewers on one channel
     1. Kai Cenat: 45.6K h
     2. xQc: 12.3K h
     3. 加藤純一: 789 h
