@@ -234,6 +234,13 @@ mod tests {
                 outcome: "sent",
             })
             .inc_by(3);
+        m.recaps
+            .get_or_create(&Recap {
+                platform: "mastodon".into(),
+                kind: "week",
+                outcome: "sent",
+            })
+            .inc();
         m.success("collect", "2026-11-26T20:00:00Z".parse().unwrap());
         let text = m.render();
         // A family without a sample yet prints nothing, not even its type.
@@ -245,6 +252,7 @@ mod tests {
             "watchtime_sweep_seconds_sum 1.5\n",
             "watchtime_sweep_seconds_count 1\n",
             "watchtime_posts_total{platform=\"x\\\"y\\nz\",outcome=\"sent\"} 3\n",
+            "watchtime_recaps_total{platform=\"mastodon\",kind=\"week\",outcome=\"sent\"} 1\n",
             "watchtime_last_success_timestamp_seconds{step=\"collect\"} 1795723200\n",
         ] {
             assert!(text.contains(want), "{want:?} missing from:\n{text}");
