@@ -296,6 +296,7 @@ mod tests {
 
     #[test]
     fn precedence_and_validation() {
+        use watchtime_core::recap::{RecapKind, Recaps};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w.toml");
         std::fs::write(&path, "zone = \"Europe/Berlin\"\ntop = 3\npost_hour = 12\n").unwrap();
@@ -335,6 +336,33 @@ mod tests {
         assert!(c.images, "WATCHTIME_IMAGES / --images beats the file");
         let c = Config::resolve(&GlobalArgs::default()).unwrap();
         assert!(c.images, "images are on by default");
+        assert_eq!(
+            c.settings.recaps,
+            Recaps::default(),
+            "both recaps by default"
+        );
+        std::fs::write(&path, "recaps = \"none\"\n").unwrap();
+        let recaps_file = GlobalArgs {
+            config: Some(path.clone()),
+            ..GlobalArgs::default()
+        };
+        let c = Config::resolve(&recaps_file).unwrap();
+        assert_eq!(c.settings.recaps, Recaps::NONE, "the file turns recaps off");
+        let c = Config::resolve(&GlobalArgs {
+            recaps: Some("month".into()),
+            ..recaps_file
+        })
+        .unwrap();
+        assert_eq!(
+            c.settings.recaps.kinds().collect::<Vec<_>>(),
+            [RecapKind::Month]
+        );
+        let err = Config::resolve(&GlobalArgs {
+            recaps: Some("weekly".into()),
+            ..GlobalArgs::default()
+        })
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("WATCHTIME_RECAPS"), "{err:#}");
         assert_eq!(c.brand, DEFAULT_BRAND);
 
         let bad = GlobalArgs {
