@@ -488,3 +488,46 @@ fn replies_show_the_subjects_own_figures_where_they_fit() {
         "{text}"
     );
 }
+
+/// `typical()` with the day before's ranks: games 2, 1, 3, 40, none; streamers all the same.
+fn with_changes() -> DayRankings {
+    let mut r = typical();
+    let earlier = |list: &[RankingEntry], ranks: &[u32]| {
+        let old: Vec<RankingEntry> = list
+            .iter()
+            .zip(ranks)
+            .map(|(e, &rank)| RankingEntry { rank, ..e.clone() })
+            .collect();
+        crate::movement::PreviousRanks::from_ranking(&old)
+    };
+    r.previous.games = earlier(&r.games, &[2, 1, 3, 40]);
+    r.previous.streamers = earlier(&r.streamers, &[1, 2, 3, 4, 5]);
+    r
+}
+
+#[test]
+fn daily_posts_show_rank_changes_where_they_fit() {
+    let r = with_changes();
+    assert_snapshot!(daily_post(PostKind::TopGames, &r, &TextLimit::X).unwrap_or_default(), @r#"
+    Most watched games on Twitch, Thu 26 Nov
+    1. Just Chatting: 1.23M h ↑1
+    2. Grand Theft Auto V: 615K h ↓1
+    3. League of Legends: 410K h =
+    4. Pokémon Scarlet and Violet: 308K h ↑36
+    5. Agar․io: 246K h new
+    "#);
+    assert_snapshot!(daily_post(PostKind::TopStreamers, &r, &TextLimit::BLUESKY).unwrap_or_default(), @r#"
+    Most watched streamers on Twitch, Thu 26 Nov
+    1. Kai Cenat: 45.6K h =
+    2. xQc: 22.8K h =
+    3. 加藤純一: 15.2K h =
+    4. Zoë: 11.4K h =
+    5. shroud: 9.12K h =
+    "#);
+    // With nothing to compare the spotlight with (no day before), it shows no markers at all.
+    let spotlight = daily_post(PostKind::Spotlight, &r, &TextLimit::X).unwrap_or_default();
+    assert!(
+        !spotlight.contains("new") && !spotlight.contains('='),
+        "{spotlight}"
+    );
+}
