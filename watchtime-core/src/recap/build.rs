@@ -40,7 +40,7 @@ pub struct Recap {
     pub previous_streamers: PreviousRanks,
     /// The largest climb into the top 10, games and streamers alike.
     pub mover: Option<Mover>,
-    /// The highest shown entry whose total beats all its earlier periods.
+    /// The top game, or else the top streamer, when its total beats all its earlier periods.
     pub record: Option<RecordEntry>,
 }
 
@@ -153,9 +153,10 @@ fn biggest_climb(lists: &[(&Vec<RankingEntry>, &PreviousRanks)]) -> Option<Mover
     best.map(|(_, m)| m)
 }
 
-/// The first of the shown entries (top game, top streamer, second game, …) whose total beats
-/// every earlier period of `kind` in which it had watch time since tracking began. An entry
-/// never seen before has no record to beat: it is new, not a record.
+/// The top game or, failing that, the top streamer, if its total beats every earlier period
+/// of `kind` in which it had watch time since tracking began. An entry never seen before has no
+/// record to beat: it is new, not a record. Only the two leaders are searched: each search
+/// reads the entry's days since tracking began, the dearest part of a recap.
 async fn first_record<S: Store + ?Sized>(
     store: &S,
     kind: RecapKind,
@@ -171,14 +172,8 @@ async fn first_record<S: Store + ?Sized>(
         from: first,
         to: period.from.previous(),
     };
-    let pairs = games.len().max(streamers.len());
-    // Collected first: an iterator of borrowing closures held across the awaits below would
-    // make the future not `Send` for every lifetime.
-    let candidates: Vec<&RankingEntry> = (0..pairs)
-        .flat_map(|i| [games.get(i), streamers.get(i)])
-        .flatten()
-        .collect();
-    for entry in candidates {
+    let candidates = [games.first(), streamers.first()];
+    for entry in candidates.into_iter().flatten() {
         let mut per_period: BTreeMap<Day, u64> = BTreeMap::new();
         for d in store.entity_days(&entry.id, earlier).await? {
             *per_period.entry(kind.period_of(d.day).from).or_default() += d.totals.viewer_minutes;
