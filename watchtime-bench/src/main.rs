@@ -17,6 +17,7 @@ mod generate;
 mod machine;
 mod measure;
 mod rankings;
+mod recaps;
 mod report;
 mod stores;
 mod sweep;
@@ -373,8 +374,8 @@ async fn bench_store(
     };
     let shape = fill.as_ref().map(|(f, _)| f.shape);
 
-    let (reclose, ingest, rankings) = if plan.web_only {
-        (None, None, None)
+    let (reclose, ingest, rankings, recaps) = if plan.web_only {
+        (None, None, None, None)
     } else {
         eprintln!("  closing {} again", plan.last);
         let phase = Phase::start();
@@ -409,11 +410,17 @@ async fn bench_store(
             plan.budget,
         )
         .await?;
-        (
-            Some(reclose),
-            Some(ingest),
-            Some((picks, cases, phase.finish())),
+        let rankings = (picks, cases, phase.finish());
+        eprintln!("  recaps");
+        let recaps = recaps::run(
+            store.as_ref(),
+            settings,
+            plan.last,
+            plan.iterations,
+            plan.budget,
         )
+        .await?;
+        (Some(reclose), Some(ingest), Some(rankings), Some(recaps))
     };
 
     eprintln!("  web pages and API");
@@ -433,6 +440,7 @@ async fn bench_store(
             reclose,
             ingest,
             rankings,
+            recaps,
             web,
             rows,
             size_bytes,

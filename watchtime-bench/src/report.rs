@@ -71,6 +71,8 @@ pub struct StoreReport {
     /// The ids the ranking subjects are about, and the ranking latencies (not with
     /// `--web-only`).
     pub rankings: Option<(Picks, Vec<Case>, PhaseMemory)>,
+    /// The weekly and monthly recaps against the daily rankings (not with `--web-only`).
+    pub recaps: Option<crate::recaps::Measured>,
     /// The pages and the API over HTTP.
     pub web: Vec<WebCase>,
     /// Rows per table after the run.
@@ -293,6 +295,9 @@ fn store(o: &mut String, s: &StoreReport, run: &RunInfo) -> fmt::Result {
 
     if let Some((picks, cases, mem)) = &s.rankings {
         rankings(o, picks, cases, mem, run)?;
+    }
+    if let Some(recaps) = &s.recaps {
+        crate::recaps::render(o, recaps)?;
     }
     web(o, &s.web)
 }

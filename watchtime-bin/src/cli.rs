@@ -102,6 +102,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "WATCHTIME_PUBLISHER", value_name = "LIST")]
     pub publisher: Option<String>,
 
+    /// Which recaps are posted besides the daily posts: `week` (Mondays, the week before),
+    /// `month` (the 1st, the month before), `week,month`, or `none` [default: week,month].
+    #[arg(long, global = true, env = "WATCHTIME_RECAPS", value_name = "LIST")]
+    pub recaps: Option<String>,
+
     /// Attach a chart (PNG, with alt text) to each daily post on the platforms that take
     /// images: `true` or `false` [default: true].
     #[arg(
@@ -314,8 +319,9 @@ pub struct CollectArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Days to simulate.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=14))]
+    /// Days to simulate (up to 62: a month and the month before it, for a monthly recap's
+    /// comparison). Runs holding a full Monday-to-Sunday week end with its weekly recap.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=62))]
     pub days: u32,
     /// The first simulated day (YYYY-MM-DD) [default: the day before yesterday].
     #[arg(long, value_name = "DAY")]
@@ -352,7 +358,16 @@ pub struct CloseDayArgs {
 #[derive(Debug, Args)]
 pub struct PostArgs {
     /// The day (YYYY-MM-DD); default: yesterday.
+    #[arg(conflicts_with = "recap")]
     pub day: Option<String>,
+    /// Post a recap instead of the daily posts: `week` or `month`. Sent even when
+    /// WATCHTIME_RECAPS leaves it out of the daemon's schedule.
+    #[arg(long, value_name = "KIND", value_parser = ["week", "month"])]
+    pub recap: Option<String>,
+    /// With --recap, a day (YYYY-MM-DD) of the week or month to recap; default: the last
+    /// one that ended by yesterday.
+    #[arg(long = "for", requires = "recap", value_name = "DAY")]
+    pub recap_for: Option<String>,
     /// Print the posts as each publisher would get them; send and record nothing.
     #[arg(long)]
     pub dry_run: bool,

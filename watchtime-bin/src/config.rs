@@ -35,6 +35,7 @@ struct FileConfig {
     max_mention_age_hours: Option<u32>,
     log_format: Option<LogFormat>,
     images: Option<bool>,
+    recaps: Option<String>,
     brand: Option<String>,
     twitch_api_url: Option<String>,
     twitch_auth_url: Option<String>,
@@ -170,7 +171,14 @@ impl Config {
         if top == 0 || top > 25 {
             bail!("top must be 1 to 25, got {top} (WATCHTIME_TOP / --top)");
         }
+        let recaps = match args.recaps.as_deref().or(file.recaps.as_deref()) {
+            Some(list) => list
+                .parse()
+                .context("WATCHTIME_RECAPS / --recaps / recaps")?,
+            None => defaults.recaps,
+        };
         let settings = Settings {
+            recaps,
             slot_length,
             calendar,
             min_viewers: args
@@ -288,6 +296,7 @@ mod tests {
 
     #[test]
     fn precedence_and_validation() {
+        use watchtime_core::recap::{RecapKind, Recaps};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w.toml");
         std::fs::write(&path, "zone = \"Europe/Berlin\"\ntop = 3\npost_hour = 12\n").unwrap();
@@ -327,6 +336,33 @@ mod tests {
         assert!(c.images, "WATCHTIME_IMAGES / --images beats the file");
         let c = Config::resolve(&GlobalArgs::default()).unwrap();
         assert!(c.images, "images are on by default");
+        assert_eq!(
+            c.settings.recaps,
+            Recaps::default(),
+            "both recaps by default"
+        );
+        std::fs::write(&path, "recaps = \"none\"\n").unwrap();
+        let recaps_file = GlobalArgs {
+            config: Some(path.clone()),
+            ..GlobalArgs::default()
+        };
+        let c = Config::resolve(&recaps_file).unwrap();
+        assert_eq!(c.settings.recaps, Recaps::NONE, "the file turns recaps off");
+        let c = Config::resolve(&GlobalArgs {
+            recaps: Some("month".into()),
+            ..recaps_file
+        })
+        .unwrap();
+        assert_eq!(
+            c.settings.recaps.kinds().collect::<Vec<_>>(),
+            [RecapKind::Month]
+        );
+        let err = Config::resolve(&GlobalArgs {
+            recaps: Some("weekly".into()),
+            ..GlobalArgs::default()
+        })
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("WATCHTIME_RECAPS"), "{err:#}");
         assert_eq!(c.brand, DEFAULT_BRAND);
 
         let bad = GlobalArgs {

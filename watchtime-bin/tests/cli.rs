@@ -77,6 +77,56 @@ fn demo_prints_the_three_daily_posts_and_replies() {
 }
 
 #[test]
+fn fifteen_days_of_demo_end_with_a_weekly_recap_with_movers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = watchtime(
+        dir.path(),
+        None,
+        &[
+            "demo",
+            "--from",
+            "2026-11-16",
+            "--days",
+            "15",
+            "--channels",
+            "800",
+            "--db",
+            ":memory:",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "demo failed: {}", text(&out.stderr));
+    // 16 Nov 2026 is a Monday: the last full week is 23–29 Nov, compared with 16–22 Nov.
+    let at = stdout
+        .find("weekly recap of 2026-11-23 to 2026-11-29")
+        .unwrap_or_else(|| panic!("no recap in:\n{stdout}"));
+    let recap = &stdout[at..];
+    assert!(
+        recap.contains("Week on Twitch, 23–29 Nov\nTop games\n1. "),
+        "{recap}"
+    );
+    assert!(recap.contains("Top streamers\n1. "), "{recap}");
+    // Every ranking line carries its change against 16–22 Nov, and the biggest climb into the
+    // top 10 has its line (the seeded simulation has one).
+    let lines: Vec<&str> = recap
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert!(lines.len() >= 4, "{recap}");
+    for line in lines {
+        assert!(
+            ["↑", "↓", " =", " new"].iter().any(|m| line.contains(m)),
+            "{line}"
+        );
+    }
+    assert!(recap.contains("\nBiggest climb: "), "{recap}");
+    assert!(
+        stdout.find("Done in").unwrap_or(0) > at,
+        "the recap comes last"
+    );
+}
+
+#[test]
 fn import_reports_a_corrupt_line_and_loads_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let file = snapshot_file(dir.path());
@@ -143,6 +193,8 @@ fn report_json_has_the_documented_shape() {
             );
             assert!(e["airtime_minutes"].as_u64().unwrap() >= 30);
             assert!(e["peak_viewers"].as_u64().unwrap() > 50);
+            // Only one day is stored: nothing to compare with.
+            assert!(e["previous_rank"].is_null(), "{e}");
         }
         let vms: Vec<u64> = entries
             .iter()

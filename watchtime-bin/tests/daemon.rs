@@ -197,7 +197,8 @@ async fn check_trial(trial: &Trial, days: &[Day], seed: u64) -> usize {
         "seed {seed}: the duplicating platform posted twice"
     );
     let dup = trial.dup.unique_posts();
-    let held = days.len() * 3 - dup.keys().filter(|k| k.contains("post/")).count();
+    let daily = dup.keys().filter(|k| !is_recap(k)).count();
+    let held = days.len() * 3 - daily;
 
     // Every mention not by the bot is answered exactly once.
     let replies = trial.dedup.unique_replies();
@@ -263,8 +264,21 @@ async fn an_uninterrupted_run_does_everything_once() {
         .unwrap();
     // 48 + 50 (fall-back day) + 48 slots, every one collected.
     assert_eq!(infos.len(), 146);
-    assert_eq!(trial.dup.unique_posts().len(), 9);
-    assert_eq!(trial.dedup.unique_posts().len(), 9);
+    // Nine daily posts, October's recap on 1 November and the recap of the week of 26 October
+    // (three days of it tracked) on Monday 2 November.
+    let want = ["post/2026-10-01/month", "post/2026-10-26/week"];
+    for platform in [&trial.dup, &trial.dedup] {
+        let posts = platform.unique_posts();
+        let recaps: Vec<&str> = posts
+            .keys()
+            .filter(|k| is_recap(k))
+            .map(String::as_str)
+            .collect();
+        assert_eq!(recaps, want);
+        assert_eq!(posts.len(), 11);
+        let week = &posts["post/2026-10-26/week"];
+        assert!(week.contains("Data for 3 of 7 days"), "{week}");
+    }
     assert_eq!(check_trial(&trial, &days, 99).await, 0);
     // Posts went out at 14:00 local the next day.
     let times = trial.dup.post_times();
@@ -275,6 +289,103 @@ async fn an_uninterrupted_run_does_everything_once() {
             .all(|t| t.with_timezone(&tz).format("%H:%M").to_string() == "14:00"),
         "{times:?}"
     );
+}
+
+/// Whether an outbox item is a recap rather than a daily post.
+fn is_recap(item: &str) -> bool {
+    item.ends_with("/week") || item.ends_with("/month")
+}
+
+/// Five weeks across the end of November, killed and restarted at random instants: on each
+/// platform exactly one weekly recap per week, at 14:00 local on its Monday or later (after a
+/// kill), and one monthly recap, never twice.
+#[tokio::test]
+async fn five_weeks_of_recaps_across_a_month_end_with_kills() {
+    let settings = Settings::default();
+    let first: Day = "2026-11-23".parse().unwrap();
+    let start = settings.calendar.window(first).start;
+    let last_sunday: Day = "2026-12-27".parse().unwrap();
+    let end = settings.post_time(last_sunday) + Duration::hours(1);
+    let mondays = [
+        "2026-11-23",
+        "2026-11-30",
+        "2026-12-07",
+        "2026-12-14",
+        "2026-12-21",
+    ];
+    let mut kills_total = 0;
+    for seed in 0..3u64 {
+        let trial = Trial::new(start, 0, seed);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut lives = 0;
+        loop {
+            let chaos = Arc::new(Chaos::new(rng.random_range(100..1_500)));
+            lives += 1;
+            if !trial.life(&chaos, end).await || lives > 80 {
+                break;
+            }
+            kills_total += 1;
+            trial
+                .clock
+                .advance(Duration::minutes(rng.random_range(0..45)));
+        }
+        assert!(trial.clock.now() >= end, "seed {seed}: ended early");
+        let tz = settings.calendar.zone();
+        for platform in [&trial.dedup, &trial.dup] {
+            assert_eq!(platform.duplicate_posts(), 0, "seed {seed}");
+        }
+        let posts = trial.dedup.unique_posts();
+        let recaps: Vec<&str> = posts
+            .keys()
+            .filter(|k| is_recap(k))
+            .map(String::as_str)
+            .collect();
+        let mut want: Vec<String> = mondays.iter().map(|m| format!("post/{m}/week")).collect();
+        want.insert(0, "post/2026-11-01/month".into());
+        assert_eq!(recaps, want, "seed {seed}");
+        // November was tracked from the 23rd: the monthly recap says so.
+        let november = &posts["post/2026-11-01/month"];
+        assert!(
+            november.starts_with("Month on Twitch, November 2026\nTop games\n1. "),
+            "{november}"
+        );
+        assert!(november.contains("Data for 8 of 30 days"), "{november}");
+        // Later weeks compare with the week before.
+        let week = &posts["post/2026-12-14/week"];
+        assert!(week.starts_with("Week on Twitch, 14–20 Dec\n"), "{week}");
+        assert!(
+            ["↑", "↓", "=", "new"].iter().any(|m| week.contains(m)),
+            "{week}"
+        );
+        // Each recap went out at or after 14:00 local of its Monday (or the 1st).
+        for (key, at) in trial.dedup.post_keys_and_times() {
+            if !is_recap(&key) {
+                continue;
+            }
+            let local = at.with_timezone(&tz);
+            let period = key.trim_start_matches("post/");
+            let due_day = if key.ends_with("/week") {
+                period
+                    .trim_end_matches("/week")
+                    .parse::<Day>()
+                    .unwrap()
+                    .plus_days(7)
+            } else {
+                "2026-12-01".parse().unwrap()
+            };
+            assert!(local.date_naive() >= due_day.date(), "{key} at {local}");
+            assert!(
+                local.date_naive() > due_day.date() || chrono::Timelike::hour(&local) >= 14,
+                "{key} at {local}"
+            );
+        }
+        // The platform that would post a duplicate holds an unfinished recap rather than risk
+        // it; whatever it did post went out once.
+        let dup = trial.dup.unique_posts();
+        assert!(dup.keys().filter(|k| is_recap(k)).count() <= want.len());
+    }
+    println!("3 five-week trials, {kills_total} kills");
+    assert!(kills_total >= 10, "the trials must kill: {kills_total}");
 }
 
 #[tokio::test]
@@ -348,8 +459,15 @@ async fn a_restart_collects_the_current_slot_and_posts_a_missed_day() {
     trial.clock.set(up_at + Duration::minutes(7));
     trial.life(&never, up_at + Duration::minutes(8)).await;
     // Day 1's window (14:00 day 2 to 14:00 day 3) passed while down: its posts are skipped;
-    // day 2 was closed at start-up and posted at once, inside its window.
-    let posts: Vec<String> = trial.dedup.unique_posts().keys().cloned().collect();
+    // day 2 was closed at start-up and posted at once, inside its window. October's recap, due
+    // at 14:00 on 1 November while the bot was down, is caught up too.
+    let (recaps, posts): (Vec<String>, Vec<String>) = trial
+        .dedup
+        .unique_posts()
+        .keys()
+        .cloned()
+        .partition(|k| is_recap(k));
+    assert_eq!(recaps, ["post/2026-10-01/month"]);
     assert_eq!(posts.len(), 3, "{posts:?}");
     assert!(
         posts

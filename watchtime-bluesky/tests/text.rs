@@ -64,6 +64,7 @@ fn zwj_emoji_names_are_cut_by_bytes() {
         .map(|(i, n)| ranking_entry(i as u32 + 1, Kind::Streamer, n, 700_000 / (i as u64 + 1)))
         .collect();
     let rankings = DayRankings {
+        previous: Default::default(),
         day: watchtime_core::Day::from_ymd(2026, 5, 1).unwrap(),
         coverage: full(),
         spotlight: Some(Spotlight {

@@ -11,14 +11,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::message::PostKind;
-use crate::time::Day;
+use crate::recap::RecapKind;
+use crate::time::{Day, DayRange};
 
 /// Identifies one thing to send on one platform.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct OutboxKey {
     /// The publisher's platform name (`twitter`, `mastodon`, `discord`, `console`, …).
     pub platform: String,
-    /// What is sent: `post/<day>/<kind>` or `reply/<mention id>`.
+    /// What is sent: `post/<day>/<kind>` (a recap's kind is `week` or `month`, its day the
+    /// period's first) or `reply/<mention id>`.
     pub item: String,
 }
 
@@ -28,6 +30,15 @@ impl OutboxKey {
         OutboxKey {
             platform: platform.to_owned(),
             item: format!("post/{day}/{kind}"),
+        }
+    }
+
+    /// The key of a recap: `post/<first day>/week` or `post/<first day>/month`, the outbox
+    /// kinds beside the daily posts'.
+    pub fn recap(platform: &str, kind: RecapKind, period: DayRange) -> Self {
+        OutboxKey {
+            platform: platform.to_owned(),
+            item: format!("post/{}/{kind}", period.from),
         }
     }
 

@@ -9,6 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::Kind;
+use crate::recap::RecapKind;
 use crate::time::{Day, DayRange};
 
 /// The longest query answered, in characters, after handles and URLs are removed.
@@ -23,6 +24,10 @@ pub enum Window {
     Yesterday,
     /// The last `n` finished days (1 to 365).
     LastDays(u32),
+    /// The previous calendar week, Monday to Sunday (`last week`), as the weekly recap counts it.
+    LastWeek,
+    /// The previous calendar month (`last month`), as the monthly recap counts it.
+    LastMonth,
 }
 
 impl Window {
@@ -35,6 +40,20 @@ impl Window {
             Window::Today => DayRange::single(today),
             Window::Yesterday => DayRange::single(today.previous()),
             Window::LastDays(n) => DayRange::ending(today.previous(), n),
+            Window::LastWeek => RecapKind::Week.before(RecapKind::Week.period_of(today)),
+            Window::LastMonth => RecapKind::Month.before(RecapKind::Month.period_of(today)),
+        }
+    }
+
+    /// Parses the two-word windows, `last week` and `last month`.
+    pub fn parse_two(first: &str, second: &str) -> Option<Window> {
+        if !first.eq_ignore_ascii_case("last") {
+            return None;
+        }
+        match second.to_lowercase().as_str() {
+            "week" => Some(Window::LastWeek),
+            "month" => Some(Window::LastMonth),
+            _ => None,
         }
     }
 
@@ -65,6 +84,8 @@ impl fmt::Display for Window {
             Window::Today => f.write_str("today so far"),
             Window::Yesterday => f.write_str("yesterday"),
             Window::LastDays(n) => write!(f, "last {n} days"),
+            Window::LastWeek => f.write_str("last week"),
+            Window::LastMonth => f.write_str("last month"),
         }
     }
 }
@@ -123,7 +144,13 @@ pub fn parse_query(text: &str) -> Result<Query, Refusal> {
     }
 
     let mut window = Window::Yesterday;
-    if cleaned.len() > 1
+    let n = cleaned.len();
+    if n > 2
+        && let Some(w) = Window::parse_two(&cleaned[n - 2], &cleaned[n - 1])
+    {
+        window = w;
+        cleaned.truncate(n - 2);
+    } else if n > 1
         && let Some(w) = cleaned.last().and_then(|w| Window::parse(w))
     {
         window = w;
@@ -295,5 +322,50 @@ mod tests {
         assert_eq!(Window::parse("365d"), Some(Window::LastDays(365)));
         assert_eq!(Window::parse("0d"), None);
         assert_eq!(Window::parse("WEEK"), Some(Window::LastDays(7)));
+        // Saturday 28 Nov: last week is Monday 16 to Sunday 22; last month is October.
+        assert_eq!(
+            Window::LastWeek.range(today).to_string(),
+            "2026-11-16 to 2026-11-22"
+        );
+        assert_eq!(
+            Window::LastMonth.range(today).to_string(),
+            "2026-10-01 to 2026-10-31"
+        );
+        let monday: Day = "2026-11-30".parse().unwrap();
+        assert_eq!(
+            Window::LastWeek.range(monday).to_string(),
+            "2026-11-23 to 2026-11-29"
+        );
+        let leap: Day = "2028-03-01".parse().unwrap();
+        assert_eq!(
+            Window::LastMonth.range(leap).to_string(),
+            "2028-02-01 to 2028-02-29"
+        );
+    }
+
+    #[test]
+    fn last_week_and_last_month() {
+        let q = |text| parse_query(text).map(|q| (q.kind, q.name, q.window));
+        assert_eq!(
+            q("@bot Elden Ring last week"),
+            Ok((None, "Elden Ring".into(), Window::LastWeek))
+        );
+        assert_eq!(
+            q("@bot streamer xQc LAST MONTH"),
+            Ok((Some(Kind::Streamer), "xQc".into(), Window::LastMonth))
+        );
+        // "last" alone is part of the name; so is a name that is only the two words.
+        assert_eq!(
+            q("@bot The Last week"),
+            Ok((None, "The".into(), Window::LastWeek))
+        );
+        assert_eq!(
+            q("@bot last week"),
+            Ok((None, "last".into(), Window::LastDays(7)))
+        );
+        assert_eq!(
+            q("@bot The Last of Us"),
+            Ok((None, "The Last of Us".into(), Window::Yesterday))
+        );
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result;
 use crate::ids::EntityId;
 use crate::lookup::NameRecord;
+use crate::movement::previous_ranks;
 use crate::ports::Store;
 use crate::ranking::{RankingEntry, RankingQuery, Subject};
 use crate::time::DayRange;
@@ -69,6 +70,11 @@ pub struct ReportEntry {
     pub airtime_minutes: u64,
     /// Largest viewer count seen.
     pub peak_viewers: u32,
+    /// The rank in the same ranking over the period before
+    /// ([`crate::movement::previous_range`]), or `null` when it was not in that period's top
+    /// [`crate::movement::PREVIOUS_TOP`] (or that period has no data).
+    #[serde(default)]
+    pub previous_rank: Option<u32>,
 }
 
 /// Hours of `viewer_minutes`, rounded to two decimals: how every JSON document shows hours.
@@ -86,26 +92,38 @@ impl From<&RankingEntry> for ReportEntry {
             hours: hours_rounded(e.totals.viewer_minutes),
             airtime_minutes: e.totals.airtime_minutes,
             peak_viewers: e.totals.peak_viewers,
+            previous_rank: None,
         }
     }
 }
 
 /// The report of `range`, `top` entries per ranking: of `of`'s other side (a game's streamers,
-/// a streamer's games) when given, else top games and top streamers.
+/// a streamer's games) when given, else top games and top streamers. Every entry carries its
+/// rank in the same ranking over the period before.
 pub async fn report<S: Store + ?Sized>(
     store: &S,
     range: DayRange,
     top: usize,
     of: Option<&NameRecord>,
 ) -> Result<Report> {
-    let rank = |subject| async move {
-        store
+    let rank = |subject: Subject| async move {
+        let ranked = store
             .rank(&RankingQuery {
-                subject,
+                subject: subject.clone(),
                 range,
                 top,
             })
-            .await
+            .await?;
+        let previous = previous_ranks(store, &subject, range).await?;
+        Ok::<_, crate::Error>(
+            ranked
+                .iter()
+                .map(|e| ReportEntry {
+                    previous_rank: previous.rank_of(&e.id),
+                    ..ReportEntry::from(e)
+                })
+                .collect::<Vec<_>>(),
+        )
     };
     let coverage = Coverage::of(range, &store.day_statuses(range).await?);
     let mut report = Report {
@@ -120,10 +138,9 @@ pub async fn report<S: Store + ?Sized>(
         games: None,
         streamers: None,
     };
-    let entries = |list: Vec<RankingEntry>| Some(list.iter().map(ReportEntry::from).collect());
     match of {
         Some(record) => {
-            let ranked = entries(rank(Subject::of(&record.id)).await?);
+            let ranked = Some(rank(Subject::of(&record.id)).await?);
             let whose = Some(Whose {
                 id: record.id.to_string(),
                 name: record.name.clone(),
@@ -140,8 +157,8 @@ pub async fn report<S: Store + ?Sized>(
             }
         }
         None => {
-            report.games = entries(rank(Subject::TopGames).await?);
-            report.streamers = entries(rank(Subject::TopStreamers).await?);
+            report.games = Some(rank(Subject::TopGames).await?);
+            report.streamers = Some(rank(Subject::TopStreamers).await?);
         }
     }
     Ok(report)
@@ -171,6 +188,6 @@ mod tests {
             name: "Minecraft".into(),
         };
         let json = serde_json::to_string(&(ReportEntry::from(&entry), whose)).unwrap_or_default();
-        insta::assert_snapshot!(json, @r#"[{"rank":1,"id":"27471","name":"Minecraft","viewer_minutes":123456,"hours":2057.6,"airtime_minutes":90,"peak_viewers":2000},{"id":"27471","name":"Minecraft"}]"#);
+        insta::assert_snapshot!(json, @r#"[{"rank":1,"id":"27471","name":"Minecraft","viewer_minutes":123456,"hours":2057.6,"airtime_minutes":90,"peak_viewers":2000,"previous_rank":null},{"id":"27471","name":"Minecraft"}]"#);
     }
 }

@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::recap::RecapKind;
 use crate::settings::Settings;
-use crate::time::{Day, Slot};
+use crate::time::{Day, DayRange, Slot};
 
 /// The timetable of the bot, derived from [`Settings`]: the one place that says when each
 /// snapshot, close and post is due. The daemon plans every step through it.
@@ -50,6 +51,18 @@ impl Schedule {
         self.settings.post_time(day)
     }
 
+    /// When the recap of `period` goes out: at the post hour after its last day, with that
+    /// day's posts (Mondays for a week, the 1st for a month).
+    pub fn recap_at(&self, period: DayRange) -> DateTime<Utc> {
+        self.post_at(period.to)
+    }
+
+    /// The period of `kind` whose recap window holds `now`: its recap time has come and the
+    /// next period's has not. A recap missed while the bot was down is still posted inside it.
+    pub fn recap_to_post(&self, kind: RecapKind, now: DateTime<Utc>) -> DayRange {
+        kind.last_ended_by(self.day_to_post(now))
+    }
+
     /// The day whose posting window holds `now`: its post time has come and the next day's has
     /// not. Posting it late (after a restart) is still right inside this window; after it, the
     /// next day's posts take over.
@@ -71,6 +84,22 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_recap_to_post() {
+        let s = Schedule::new(Settings::default());
+        let week = |t| s.recap_to_post(RecapKind::Week, at(t)).to_string();
+        let month = |t| s.recap_to_post(RecapKind::Month, at(t)).to_string();
+        // Monday 7 Dec 2026, 14:00 PST = 22:00Z: the week of 30 Nov is due.
+        assert_eq!(week("2026-12-07T21:59:59Z"), "2026-11-23 to 2026-11-29");
+        assert_eq!(week("2026-12-07T22:00:00Z"), "2026-11-30 to 2026-12-06");
+        // Late (the bot was down): still that week, until next Monday's recap is due.
+        assert_eq!(week("2026-12-14T21:59:59Z"), "2026-11-30 to 2026-12-06");
+        assert_eq!(week("2026-12-14T22:00:00Z"), "2026-12-07 to 2026-12-13");
+        assert_eq!(month("2026-12-01T21:59:59Z"), "2026-10-01 to 2026-10-31");
+        assert_eq!(month("2026-12-01T22:00:00Z"), "2026-11-01 to 2026-11-30");
+        assert_eq!(month("2026-12-31T23:00:00Z"), "2026-11-01 to 2026-11-30");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::ranking::DEFAULT_TOP;
+use crate::recap::Recaps;
 use crate::snapshot::DEFAULT_MIN_VIEWERS;
 use crate::time::{Day, DayCalendar, SlotLength};
 
@@ -28,6 +29,8 @@ pub struct Settings {
     /// Mentions older than this many hours are not answered (a first run on an old account, or a
     /// long outage, must not flood people with stale replies).
     pub max_mention_age_hours: u32,
+    /// Which recaps are posted (`WATCHTIME_RECAPS`).
+    pub recaps: Recaps,
 }
 
 impl Default for Settings {
@@ -42,6 +45,7 @@ impl Default for Settings {
             close_grace_minutes: 5,
             replies_per_author_per_hour: 3,
             max_mention_age_hours: 24,
+            recaps: Recaps::default(),
         }
     }
 }

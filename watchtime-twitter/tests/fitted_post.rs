@@ -53,6 +53,7 @@ fn rankings() -> DayRankings {
         ),
     ];
     DayRankings {
+        previous: Default::default(),
         day: "2026-11-26".parse().unwrap(),
         coverage: Coverage {
             slots_observed: 47,

@@ -31,6 +31,52 @@ async fn rankings_are_exactly_the_report_json() {
 }
 
 #[tokio::test]
+async fn every_ranking_entry_has_its_previous_rank() {
+    let (app, store) = app().await;
+    let json = get(&app, "/api/v1/rankings?from=2026-11-26&to=2026-11-26&top=5")
+        .await
+        .json();
+    // Each entry's rank the day before, from the same rule as `report --json`.
+    let before = report(
+        store.as_ref(),
+        DayRange::single(day("2026-11-25")),
+        100,
+        None,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut numbers = 0;
+    for (list, earlier) in [("games", &before.games), ("streamers", &before.streamers)] {
+        let entries = json[list].as_array().cloned().unwrap_or_default();
+        assert!(!entries.is_empty(), "{json}");
+        for e in entries {
+            let want = earlier
+                .iter()
+                .flatten()
+                .find(|b| e["id"] == b.id.as_str())
+                .map(|b| b.rank);
+            match want {
+                Some(rank) => {
+                    numbers += 1;
+                    assert_eq!(e["previous_rank"], rank, "{e}");
+                }
+                None => assert!(e["previous_rank"].is_null(), "{e}"),
+            }
+        }
+    }
+    assert!(numbers > 0, "{json}");
+    // The first day has nothing before it: every previous rank is null.
+    let first = get(&app, "/api/v1/rankings?from=2026-11-24&to=2026-11-24")
+        .await
+        .json();
+    let games = first["games"].as_array().cloned().unwrap_or_default();
+    assert!(
+        !games.is_empty() && games.iter().all(|e| e["previous_rank"].is_null()),
+        "{first}"
+    );
+}
+
+#[tokio::test]
 async fn rankings_default_to_the_last_closed_day_and_five_entries() {
     let (app, _) = app().await;
     let json = get(&app, "/api/v1/rankings").await.json();

@@ -1,5 +1,6 @@
 //! `watchtime demo`: days of simulated Twitch on a virtual clock, through the real jobs and a
-//! real SQLite store, ending with the daily posts and replies to sample mentions.
+//! real SQLite store, ending with the daily posts, replies to sample mentions and, when the days
+//! hold a full week, its weekly recap.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -12,6 +13,7 @@ use watchtime_core::message::TextLimit;
 use watchtime_core::ports::Mention;
 use watchtime_core::prelude::*;
 use watchtime_core::ranking::{RankingQuery, Subject};
+use watchtime_core::recap::RecapKind;
 use watchtime_core::time::ManualClock;
 use watchtime_core::{Day, DayRange, Settings, bot};
 use watchtime_sqlite::SqliteStore;
@@ -92,6 +94,20 @@ pub async fn run(config: &Config, args: &DemoArgs) -> Result<()> {
     outln!("[{}] answering sample mentions:\n", local(&settings, now));
     let mentions = ScriptedMentions::new("console", "0", sample_mentions(&store, last, now).await?);
     let round = bot::answer_round(&mentions, &console, &store, &settings, now).await?;
+    // The last full week of the simulation, as Monday's recap would post it.
+    let week = RecapKind::Week.last_ended_by(last);
+    if week.from >= first {
+        outln!(
+            "[{}] weekly recap of {week}:\n",
+            local(&settings, settings.post_time(week.to))
+        );
+        bot::publish_recap(&store, &console, &settings, RecapKind::Week, week, now).await?;
+    } else {
+        outln!(
+            "(No full Monday-to-Sunday week in {} day(s), so no weekly recap; `--days 15` ends with one.)\n",
+            args.days
+        );
+    }
     store.close().await;
 
     let elapsed = started.elapsed();

@@ -4,6 +4,7 @@ use anyhow::{Result, bail};
 use watchtime_core::bot::find_name;
 use watchtime_core::lookup::{NameRecord, Resolution};
 use watchtime_core::message::{format_hours, shorten};
+use watchtime_core::movement::Movement;
 use watchtime_core::report::{Report, report};
 use watchtime_core::{DayRange, Kind, Store};
 
@@ -90,21 +91,29 @@ fn print_tables(report: &Report, range: &DayRange) {
             None => outln!("Top {}, {range} ({coverage})", title.to_lowercase()),
         }
         outln!(
-            "{:>3}  {:<32}  {:>9}  {:>10}  {:>9}",
+            "{:>3}  {:<32}  {:>9}  {:>10}  {:>9}  {:>6}",
             "#",
             "Name",
             "Watched",
             "Airtime h",
-            "Peak"
+            "Peak",
+            "Change"
         );
+        // With no entry ranked in the period before, there was nothing to compare with.
+        let compared = list.iter().any(|e| e.previous_rank.is_some());
         for e in list {
+            let change = match compared {
+                true => Movement::between(e.rank, e.previous_rank).to_string(),
+                false => "-".to_owned(),
+            };
             outln!(
-                "{:>3}  {:<32}  {:>9}  {:>10.1}  {:>9}",
+                "{:>3}  {:<32}  {:>9}  {:>10.1}  {:>9}  {:>6}",
                 e.rank,
                 shorten(&e.name, 32),
                 format_hours(e.viewer_minutes),
                 e.airtime_minutes as f64 / 60.0,
-                e.peak_viewers
+                e.peak_viewers,
+                change
             );
         }
         if list.is_empty() {

@@ -42,10 +42,21 @@ pub struct Post {
     pub outcome: &'static str,
 }
 
+/// A recap's platform, kind and outcome.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct Recap {
+    /// As the publisher names itself.
+    pub platform: String,
+    /// `week` or `month`.
+    pub kind: &'static str,
+    /// As for [`Post`].
+    pub outcome: &'static str,
+}
+
 /// A step of the daemon.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct Step {
-    /// `collect`, `close`, `post` or `answer`.
+    /// `collect`, `close`, `post`, `recap` or `answer`.
     pub step: &'static str,
 }
 
@@ -126,6 +137,8 @@ metrics! {
     days_closed: Counter = "watchtime_days_closed";
     /// Daily posts by platform and outcome.
     posts: Family<Post, Counter> = "watchtime_posts";
+    /// Weekly and monthly recaps by platform, kind and outcome.
+    recaps: Family<Recap, Counter> = "watchtime_recaps";
     /// Daily posts sent without their chart (it could not be drawn or uploaded), by platform.
     image_failures: Family<Platform, Counter> = "watchtime_image_failures";
     /// Replies sent, by platform.
@@ -238,6 +251,13 @@ mod tests {
                 outcome: "sent",
             })
             .inc_by(3);
+        m.recaps
+            .get_or_create(&Recap {
+                platform: "mastodon".into(),
+                kind: "week",
+                outcome: "sent",
+            })
+            .inc();
         m.success("collect", "2026-11-26T20:00:00Z".parse().unwrap());
         let text = m.render();
         // A family without a sample yet prints nothing, not even its type.
@@ -249,6 +269,7 @@ mod tests {
             "watchtime_sweep_seconds_sum 1.5\n",
             "watchtime_sweep_seconds_count 1\n",
             "watchtime_posts_total{platform=\"x\\\"y\\nz\",outcome=\"sent\"} 3\n",
+            "watchtime_recaps_total{platform=\"mastodon\",kind=\"week\",outcome=\"sent\"} 1\n",
             "watchtime_last_success_timestamp_seconds{step=\"collect\"} 1795723200\n",
         ] {
             assert!(text.contains(want), "{want:?} missing from:\n{text}");

@@ -1,7 +1,7 @@
 //! `watchtime run`: the daemon.
 //!
 //! One loop, one step at a time: it asks the core [`Schedule`] when the next snapshot, close,
-//! post and mention round are due, sleeps until the earliest, runs it, and plans again. Steps
+//! post, recap and mention round are due, sleeps until the earliest, runs it, and plans again. Steps
 //! never overlap (a sweep that outlasts its slot makes the next slot be skipped, with a warning),
 //! a failing step is retried with backoff while the others carry on, and everything the daemon
 //! must not do twice is guarded by the store (one snapshot per slot, the outbox), so a kill at
@@ -18,6 +18,7 @@ mod health;
 mod lane;
 mod metrics;
 mod push;
+mod recaps;
 mod steps;
 mod timer;
 
@@ -26,8 +27,9 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration};
 use tokio::sync::watch;
+use watchtime_core::recap::RecapKind;
 use watchtime_core::schedule::Schedule;
-use watchtime_core::{Day, DynPostImages, DynStore, DynTwitchSource, Settings, Slot};
+use watchtime_core::{Day, DayRange, DynPostImages, DynStore, DynTwitchSource, Settings, Slot};
 
 use crate::wiring::Platform;
 pub use health::{Health, router, serve};
@@ -94,7 +96,17 @@ pub(crate) struct Plan {
     pub(crate) post: Due<Day>,
     /// Platforms whose posts for `post.what` are settled.
     pub(crate) posted: Vec<String>,
+    /// The next recap of each kind turned on.
+    pub(crate) recaps: Vec<RecapDue>,
     pub(crate) mentions: Option<Due<()>>,
+}
+
+/// The next recap of one kind: its period, and the platforms that have settled it.
+#[derive(Debug)]
+pub(crate) struct RecapDue {
+    pub(crate) kind: RecapKind,
+    pub(crate) due: Due<DayRange>,
+    pub(crate) posted: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,14 +114,24 @@ enum Step {
     Collect,
     Close,
     Post,
+    /// The recap at this index of [`Plan::recaps`].
+    Recap(usize),
     Mentions,
 }
 
 impl Plan {
-    /// The earliest due step; ties go to collect, close, post, mentions in that order.
+    /// The earliest due step; ties go to collect, close, post, recaps, mentions in that order.
     fn next(&self) -> (DateTime<chrono::Utc>, Step) {
         let mut best = (self.collect.at, Step::Collect);
-        for (at, step) in [(self.close.at, Step::Close), (self.post.at, Step::Post)] {
+        let recaps = self
+            .recaps
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.due.at, Step::Recap(i)));
+        for (at, step) in [(self.close.at, Step::Close), (self.post.at, Step::Post)]
+            .into_iter()
+            .chain(recaps)
+        {
             if at < best.0 {
                 best = (at, step);
             }
@@ -162,6 +184,7 @@ impl Daemon {
                     Step::Collect => self.collect(&mut plan).await,
                     Step::Close => self.close(&mut plan).await,
                     Step::Post => self.post(&mut plan).await,
+                    Step::Recap(i) => self.recap(&mut plan, i).await,
                     Step::Mentions => self.mentions(&mut plan).await,
                 }
             };
@@ -240,6 +263,16 @@ impl Daemon {
             close: Due::new(now, ()),
             post: Due::new(now, schedule.day_to_post(now)),
             posted: Vec::new(),
+            recaps: self
+                .settings
+                .recaps
+                .kinds()
+                .map(|kind| RecapDue {
+                    kind,
+                    due: Due::new(now, schedule.recap_to_post(kind, now)),
+                    posted: Vec::new(),
+                })
+                .collect(),
             mentions: self
                 .platforms
                 .iter()

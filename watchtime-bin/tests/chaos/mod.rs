@@ -284,6 +284,18 @@ impl RecordingPublisher {
         all.len() - all.iter().map(|(k, _)| k).collect::<BTreeSet<_>>().len()
     }
 
+    /// Each post's outbox item (`post/<day>/<kind>`) and when it arrived, duplicates included.
+    pub fn post_keys_and_times(&self) -> Vec<(String, DateTime<Utc>)> {
+        let head = format!("watchtime:{}:", self.name);
+        self.received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|r| Some((r.key.strip_prefix(&head)?.to_owned(), r.at)))
+            .filter(|(k, _)| k.starts_with("post/"))
+            .collect()
+    }
+
     /// When each daily post arrived.
     pub fn post_times(&self) -> Vec<DateTime<Utc>> {
         self.received

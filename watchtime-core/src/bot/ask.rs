@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
-use crate::ids::Kind;
+use crate::ids::{EntityId, Kind};
 use crate::lookup::{
     NameLookup, NameRecord, Resolution, lookups_for, preference, resolve, suggestions,
 };
@@ -13,7 +13,7 @@ use crate::query::{Query, Window, parse_query};
 use crate::ranking::{RankingEntry, RankingQuery, Subject, rank};
 use crate::settings::Settings;
 use crate::text::{MIN_SUGGESTION_LEN, key_len};
-use crate::totals::Coverage;
+use crate::totals::{Coverage, Totals};
 
 /// Answers the question in `text` (a mention's text, or `watchtime ask`) as of `now`.
 ///
@@ -46,8 +46,8 @@ pub async fn answer_query<S: Store + ?Sized>(
     let subject = Subject::of(&record.id);
     let today = settings.calendar.day_of(now);
     let range = query.window.range(today);
-    let (entries, coverage) = if query.window == Window::Today {
-        today_so_far(store, settings, &subject, now).await?
+    let (entries, coverage, totals) = if query.window == Window::Today {
+        today_so_far(store, settings, &record.id, now).await?
     } else {
         let ranking = RankingQuery {
             subject,
@@ -56,7 +56,11 @@ pub async fn answer_query<S: Store + ?Sized>(
         };
         let entries = store.rank(&ranking).await?;
         let coverage = Coverage::of(range, &store.day_statuses(range).await?);
-        (entries, coverage)
+        let mut totals: Option<Totals> = None;
+        for day in store.entity_days(&record.id, range).await? {
+            *totals.get_or_insert_with(Totals::default) += day.totals;
+        }
+        (entries, coverage, totals)
     };
     let NameRecord { id, name, .. } = record;
     let kind = id.kind();
@@ -77,6 +81,7 @@ pub async fn answer_query<S: Store + ?Sized>(
         range,
         entries,
         coverage,
+        totals,
     })
 }
 
@@ -166,13 +171,14 @@ pub async fn search_names<S: Store + ?Sized>(
     })
 }
 
-/// The ranking of the day in progress, from raw samples, with coverage so far.
+/// The ranking of the day in progress for a question about `id`, from raw samples, with
+/// coverage so far and `id`'s own totals.
 async fn today_so_far<S: Store + ?Sized>(
     store: &S,
     settings: &Settings,
-    subject: &Subject,
+    id: &EntityId,
     now: DateTime<Utc>,
-) -> Result<(Vec<RankingEntry>, Coverage)> {
+) -> Result<(Vec<RankingEntry>, Coverage, Option<Totals>)> {
     let window = settings.calendar.window(settings.calendar.day_of(now));
     let rows = store.preview_day(&window).await?;
     let snapshots = store.snapshots(window.start, now).await?;
@@ -185,5 +191,17 @@ async fn today_so_far<S: Store + ?Sized>(
             .count() as u32,
         days_not_closed: 0,
     };
-    Ok((rank(&rows, subject, settings.top), coverage))
+    let own = match id {
+        EntityId::Game(_) => Subject::TopGames,
+        EntityId::Streamer(_) => Subject::TopStreamers,
+    };
+    let totals = rank(&rows, &own, usize::MAX)
+        .into_iter()
+        .find(|e| e.id == *id)
+        .map(|e| e.totals);
+    Ok((
+        rank(&rows, &Subject::of(id), settings.top),
+        coverage,
+        totals,
+    ))
 }

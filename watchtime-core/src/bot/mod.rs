@@ -7,6 +7,7 @@ mod ask;
 mod close;
 mod collect;
 mod post;
+mod recap;
 #[cfg(test)]
 mod tests;
 
@@ -17,3 +18,4 @@ pub use collect::{Collected, collect, record};
 pub use post::{
     PostOutcome, day_rankings, post_texts, publish_day, publish_day_with_images, release_held,
 };
+pub use recap::{publish_recap, recap_text};

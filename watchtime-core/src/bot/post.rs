@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use crate::draw::draw_game;
 use crate::error::{Error, ErrorChain, Result};
 use crate::ids::GameId;
-use crate::message::{DayRankings, PostKind, Spotlight, daily_post};
+use crate::message::{DayMovements, DayRankings, PostKind, Spotlight, daily_post};
+use crate::movement::previous_ranks;
 use crate::outbox::{
     Claim, OutboxEntry, OutboxItem, OutboxKey, OutboxState, Payload, Purpose, Settlement,
 };
@@ -63,7 +64,7 @@ pub enum PostOutcome {
     NothingToSay,
 }
 
-/// The rankings the daily posts of `day` show.
+/// The rankings the daily posts of `day` show, with the day before's ranks for their markers.
 pub async fn day_rankings<S: Store + ?Sized>(
     store: &S,
     settings: &Settings,
@@ -105,6 +106,17 @@ pub async fn day_rankings<S: Store + ?Sized>(
         }
         None => None,
     };
+    let previous = DayMovements {
+        games: previous_ranks(store, &Subject::TopGames, range).await?,
+        streamers: previous_ranks(store, &Subject::TopStreamers, range).await?,
+        spotlight: match &spotlight {
+            Some(s) => match s.game.id.game() {
+                Some(id) => previous_ranks(store, &Subject::StreamersOf(id.clone()), range).await?,
+                None => Default::default(),
+            },
+            None => Default::default(),
+        },
+    };
     let mut games = all_games;
     games.truncate(settings.top);
     Ok(DayRankings {
@@ -113,6 +125,7 @@ pub async fn day_rankings<S: Store + ?Sized>(
         games,
         streamers,
         spotlight,
+        previous,
     })
 }
 
@@ -233,7 +246,7 @@ where
 /// The outcome of a post whose entry already decides it, without claiming: settled earlier, or
 /// held because an earlier send may have gone out and may not be repeated now. A held post is
 /// not claimed, so its attempt count and the time its window runs from stay those of its sends.
-fn decided<P: Publisher + ?Sized>(
+pub(super) fn decided<P: Publisher + ?Sized>(
     publisher: &P,
     existing: Option<&OutboxEntry>,
     now: DateTime<Utc>,
@@ -283,7 +296,7 @@ pub async fn release_held<S: Store + ?Sized>(
 }
 
 /// Records that a post has nothing to say, so it is not retried forever.
-async fn settle_nothing<S: Store + ?Sized>(
+pub(super) async fn settle_nothing<S: Store + ?Sized>(
     store: &S,
     key: &OutboxKey,
     now: DateTime<Utc>,
@@ -309,7 +322,7 @@ async fn settle_nothing<S: Store + ?Sized>(
 }
 
 /// Claims `key` and sends `text` with `image` (or why there is none), at most once.
-async fn send_once<S, P>(
+pub(super) async fn send_once<S, P>(
     store: &S,
     publisher: &P,
     key: &OutboxKey,

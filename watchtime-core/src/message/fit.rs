@@ -3,7 +3,8 @@
 //! A message is a head, ranking lines and a tail, some of whose parts are names. When it is too
 //! long, names are shortened with "…" on grapheme boundaries (as little as needed, the same cap
 //! for every name, each keeping what tells it apart from the others: see [`super::shorten`]); if
-//! even short names do not fit, ranking lines are dropped from the bottom.
+//! even short names do not fit, the rank-change markers are dropped, and only then ranking lines
+//! from the bottom.
 
 use std::collections::HashMap;
 
@@ -23,6 +24,9 @@ pub enum Part {
     Text(String),
     /// A game or streamer name: sanitized for display, and shortened first when space runs out.
     Name(String),
+    /// Extra detail that is shown only where it fits (a rank-change marker ` ↑3`, a reply's
+    /// average viewers): dropped from the whole message before any line is dropped.
+    Marker(String),
 }
 
 impl Part {
@@ -34,6 +38,11 @@ impl Part {
     /// A name, sanitized for display.
     pub fn name(s: &str) -> Part {
         Part::Name(display_name(s))
+    }
+
+    /// The marker of `movement`, after a space.
+    pub fn marker(movement: crate::movement::Movement) -> Part {
+        Part::Marker(format!(" {movement}"))
     }
 }
 
@@ -49,34 +58,60 @@ pub struct Draft {
 }
 
 impl Draft {
-    /// The longest rendering of the draft that fits `limit`.
+    /// The longest rendering of the draft that fits `limit`: names shortened first, then the
+    /// markers dropped (from every line at once), then lines dropped from the bottom.
     pub fn fit(&self, limit: &TextLimit) -> String {
-        let longest = self
-            .parts()
+        let has_markers = self.parts().any(|p| matches!(p, Part::Marker(_)));
+        let all = self.lines.len();
+        // Every line with markers, every line without them, then fewer lines without them.
+        let tries = has_markers
+            .then_some((all, true))
+            .into_iter()
+            .chain((0..=all).rev().map(|keep| (keep, false)));
+        for (keep, markers) in tries {
+            if let Some(text) = self.fit_names(keep, markers, limit) {
+                return text;
+            }
+        }
+        let min_cap = MIN_NAME_GRAPHEMES.min(self.longest_name().max(1));
+        truncate_to_fit(&self.render(0, min_cap, false), limit)
+    }
+
+    /// The draft with every line, names shortened as needed and the markers when `markers`, if
+    /// that fits `limit`: for messages that choose themselves what to leave out.
+    pub fn fit_whole(&self, limit: &TextLimit, markers: bool) -> Option<String> {
+        self.fit_names(self.lines.len(), markers, limit)
+    }
+
+    fn longest_name(&self) -> usize {
+        self.parts()
             .filter_map(|p| match p {
                 Part::Name(n) => Some(n.graphemes(true).count()),
-                Part::Text(_) => None,
+                Part::Text(_) | Part::Marker(_) => None,
             })
             .max()
-            .unwrap_or(0);
+            .unwrap_or(0)
+    }
+
+    /// The first `keep` lines with the longest names that fit, if any do.
+    fn fit_names(&self, keep: usize, markers: bool, limit: &TextLimit) -> Option<String> {
+        let longest = self.longest_name();
         let min_cap = MIN_NAME_GRAPHEMES.min(longest.max(1));
-        for keep in (0..=self.lines.len()).rev() {
-            if !limit.fits(&self.render(keep, min_cap)) {
-                continue;
-            }
-            // Shorter caps give shorter text: find the largest cap that fits.
-            let (mut lo, mut hi) = (min_cap, longest.max(min_cap));
-            while lo < hi {
-                let mid = (lo + hi).div_ceil(2);
-                if limit.fits(&self.render(keep, mid)) {
-                    lo = mid;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            return self.render(keep, lo);
+        let render = |cap| self.render(keep, cap, markers);
+        if !limit.fits(&render(min_cap)) {
+            return None;
         }
-        truncate_to_fit(&self.render(0, min_cap), limit)
+        // Shorter caps give shorter text: find the largest cap that fits.
+        let (mut lo, mut hi) = (min_cap, longest.max(min_cap));
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if limit.fits(&render(mid)) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        Some(render(lo))
     }
 
     fn parts(&self) -> impl Iterator<Item = &Part> {
@@ -86,9 +121,9 @@ impl Draft {
             .chain(self.tail.iter())
     }
 
-    /// The text with the first `keep_lines` lines and names shortened to `cap` graphemes, told
-    /// apart from the other names shown.
-    fn render(&self, keep_lines: usize, cap: usize) -> String {
+    /// The text with the first `keep_lines` lines, names shortened to `cap` graphemes (told
+    /// apart from the other names shown), and the markers when `markers`.
+    fn render(&self, keep_lines: usize, cap: usize, markers: bool) -> String {
         let lines = &self.lines[..keep_lines.min(self.lines.len())];
         let names: Vec<&str> = self
             .head
@@ -97,29 +132,31 @@ impl Draft {
             .chain(self.tail.iter())
             .filter_map(|p| match p {
                 Part::Name(n) => Some(n.as_str()),
-                Part::Text(_) => None,
+                Part::Text(_) | Part::Marker(_) => None,
             })
             .collect();
         let shown = shorten_distinct(&names, cap);
         let mut out = String::new();
-        render_parts(&mut out, &self.head, &shown);
+        render_parts(&mut out, &self.head, &shown, markers);
         for line in lines {
             out.push('\n');
-            render_parts(&mut out, line, &shown);
+            render_parts(&mut out, line, &shown, markers);
         }
         if !self.tail.is_empty() {
             out.push('\n');
-            render_parts(&mut out, &self.tail, &shown);
+            render_parts(&mut out, &self.tail, &shown, markers);
         }
         out
     }
 }
 
-fn render_parts(out: &mut String, parts: &[Part], shown: &HashMap<&str, String>) {
+fn render_parts(out: &mut String, parts: &[Part], shown: &HashMap<&str, String>, markers: bool) {
     for p in parts {
         match p {
             Part::Text(t) => out.push_str(t),
             Part::Name(n) => out.push_str(shown.get(n.as_str()).map_or(n, String::as_str)),
+            Part::Marker(m) if markers => out.push_str(m),
+            Part::Marker(_) => {}
         }
     }
 }
@@ -223,6 +260,41 @@ mod tests {
         );
         assert_eq!(text.lines().count(), 3, "one line kept:\n{text}");
         assert!(!text.contains("5. "), "{text}");
+    }
+
+    #[test]
+    fn drops_markers_before_lines() {
+        use crate::movement::Movement;
+        let mut d = ranking(&["Chess", "Go", "Poker"]);
+        for (line, m) in d
+            .lines
+            .iter_mut()
+            .zip([Movement::Up(3), Movement::Down(1), Movement::New])
+        {
+            line.push(Part::marker(m));
+        }
+        let chars = |max| TextLimit {
+            max,
+            rule: crate::message::limit::CountRule::Chars,
+        };
+        let full = d.fit(&chars(500));
+        assert_eq!(
+            full,
+            "Top games\n1. Chess 1.23M h ↑3\n2. Go 1.23M h ↓1\n3. Poker 1.23M h new\n(partial)"
+        );
+        // One character short of the full text: every marker goes, every line stays.
+        let len = full.chars().count();
+        let text = d.fit(&chars(len - 1));
+        assert_eq!(
+            text,
+            "Top games\n1. Chess 1.23M h\n2. Go 1.23M h\n3. Poker 1.23M h\n(partial)"
+        );
+        // Shorter still: lines go, and the markers do not come back.
+        let text = d.fit(&chars(text.chars().count() - 1));
+        assert_eq!(
+            text,
+            "Top games\n1. Chess 1.23M h\n2. Go 1.23M h\n(partial)"
+        );
     }
 
     #[test]

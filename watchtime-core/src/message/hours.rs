@@ -24,6 +24,19 @@ pub fn format_hours(viewer_minutes: u64) -> String {
     unreachable!("the last unit always returns")
 }
 
+/// Formats a viewer count with thousands grouped: `950`, `12,345`.
+pub fn format_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn three_significant(v: f64) -> String {
     if v < 9.995 {
         format!("{v:.2}")
@@ -37,6 +50,15 @@ fn three_significant(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts() {
+        let got: Vec<String> = [0, 950, 1_000, 12_345, 1_234_567]
+            .into_iter()
+            .map(format_count)
+            .collect();
+        assert_eq!(got, ["0", "950", "1,000", "12,345", "1,234,567"]);
+    }
 
     #[test]
     fn table() {

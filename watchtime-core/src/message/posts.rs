@@ -10,6 +10,7 @@ use crate::message::fit::{Draft, Part};
 use crate::message::hours::format_hours;
 use crate::message::labels::range_label;
 use crate::message::limit::TextLimit;
+use crate::movement::PreviousRanks;
 use crate::ranking::RankingEntry;
 use crate::time::{Day, DayRange};
 use crate::totals::Coverage;
@@ -82,6 +83,20 @@ pub struct DayRankings {
     pub streamers: Vec<RankingEntry>,
     /// The drawn game, if the day has any game time.
     pub spotlight: Option<Spotlight>,
+    /// Where the entries stood the day before, for the rank-change markers.
+    #[serde(skip)]
+    pub previous: DayMovements,
+}
+
+/// The previous day's ranks behind each daily post's markers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DayMovements {
+    /// Top games the day before.
+    pub games: PreviousRanks,
+    /// Top streamers the day before.
+    pub streamers: PreviousRanks,
+    /// The drawn game's streamers the day before.
+    pub spotlight: PreviousRanks,
 }
 
 /// The text of one daily post, fitted to `limit`; `None` when there is nothing to say (no data,
@@ -95,7 +110,7 @@ pub fn daily_post(kind: PostKind, r: &DayRankings, limit: &TextLimit) -> Option<
             }
             Draft {
                 head: vec![Part::text(format!("Most watched games on Twitch, {label}"))],
-                lines: ranking_lines(&r.games),
+                lines: ranking_lines(&r.games, &r.previous.games),
                 tail: coverage_note(&r.coverage, 1),
             }
         }
@@ -107,7 +122,7 @@ pub fn daily_post(kind: PostKind, r: &DayRankings, limit: &TextLimit) -> Option<
                 head: vec![Part::text(format!(
                     "Most watched streamers on Twitch, {label}"
                 ))],
-                lines: ranking_lines(&r.streamers),
+                lines: ranking_lines(&r.streamers, &r.previous.streamers),
                 tail: coverage_note(&r.coverage, 1),
             }
         }
@@ -122,7 +137,7 @@ pub fn daily_post(kind: PostKind, r: &DayRankings, limit: &TextLimit) -> Option<
                         format_hours(s.game.totals.viewer_minutes)
                     )),
                 ],
-                lines: ranking_lines(&s.streamers),
+                lines: ranking_lines(&s.streamers, &r.previous.spotlight),
                 tail: coverage_note(&r.coverage, 1),
             }
         }
@@ -130,16 +145,18 @@ pub fn daily_post(kind: PostKind, r: &DayRankings, limit: &TextLimit) -> Option<
     Some(draft.fit(limit))
 }
 
-/// `1. Name: 1.23M h`, one per entry.
-pub(crate) fn ranking_lines(entries: &[RankingEntry]) -> Vec<Vec<Part>> {
+/// `1. Name: 1.23M h ↑3`, one per entry; the marker when there is a period before.
+pub(crate) fn ranking_lines(entries: &[RankingEntry], previous: &PreviousRanks) -> Vec<Vec<Part>> {
     entries
         .iter()
         .map(|e| {
-            vec![
+            let mut line = vec![
                 Part::text(format!("{}. ", e.rank)),
                 Part::name(&e.name),
                 Part::text(format!(": {}", format_hours(e.totals.viewer_minutes))),
-            ]
+            ];
+            line.extend(previous.movement(e).map(Part::marker));
+            line
         })
         .collect()
 }

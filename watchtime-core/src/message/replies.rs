@@ -4,13 +4,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::Kind;
 use crate::message::fit::{Draft, Part};
+use crate::message::hours::format_count;
 use crate::message::labels::range_label;
 use crate::message::limit::TextLimit;
 use crate::message::posts::{coverage_note, ranking_lines};
+use crate::movement::PreviousRanks;
 use crate::query::Window;
 use crate::ranking::RankingEntry;
 use crate::time::DayRange;
-use crate::totals::Coverage;
+use crate::totals::{Coverage, Totals};
 
 /// What the bot has to say to one mention.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -31,6 +33,10 @@ pub enum Answer {
         entries: Vec<RankingEntry>,
         /// How much of the range was observed.
         coverage: Coverage,
+        /// The subject's own totals over the range, when known: a streamer's reply shows its
+        /// average viewers and hours streamed, a game's its peak viewers, where they fit.
+        #[serde(default)]
+        totals: Option<Totals>,
     },
     /// The name is known but has no watch time in the window.
     NoData {
@@ -65,6 +71,7 @@ pub fn reply_text(answer: &Answer, prefix: &str, limit: &TextLimit) -> String {
             range,
             entries,
             coverage,
+            totals,
         } => {
             let what = match kind {
                 Kind::Game => "top streamers",
@@ -87,9 +94,14 @@ pub fn reply_text(answer: &Answer, prefix: &str, limit: &TextLimit) -> String {
                     Part::text(format!(": {what}, {}", window_label(*window, range))),
                 ]);
             }
+            head.extend(
+                totals
+                    .and_then(|t| subject_stats(*kind, &t))
+                    .map(Part::Marker),
+            );
             Draft {
                 head,
-                lines: ranking_lines(entries),
+                lines: ranking_lines(entries, &PreviousRanks::untracked()),
                 tail: coverage_note(coverage, range.len()),
             }
         }
@@ -139,6 +151,32 @@ fn window_label(window: Window, range: &DayRange) -> String {
         Window::Yesterday => range_label(range),
         Window::Today => format!("today so far ({})", range_label(range)),
         Window::LastDays(n) => format!("last {n} days ({})", range_label(range)),
+        Window::LastWeek => format!("last week ({})", range_label(range)),
+        Window::LastMonth => format!("last month ({})", range.from.date().format("%B %Y")),
+    }
+}
+
+/// A line under a reply's head: a streamer's average viewers (watch time over airtime) and
+/// hours streamed; a game's peak viewers (the largest audience of one channel in it: what the
+/// stores keep). Shown only where it fits, like a rank-change marker.
+fn subject_stats(kind: Kind, totals: &Totals) -> Option<String> {
+    match kind {
+        Kind::Streamer => {
+            let average = totals.viewer_minutes.checked_div(totals.airtime_minutes)?;
+            let hours = totals.airtime_minutes as f64 / 60.0;
+            let hours = format!("{hours:.1}");
+            Some(format!(
+                "\nAvg {} viewers, {} h streamed",
+                format_count(average),
+                hours.strip_suffix(".0").unwrap_or(&hours)
+            ))
+        }
+        Kind::Game => (totals.peak_viewers > 0).then(|| {
+            format!(
+                "\nPeak {} viewers on one channel",
+                format_count(u64::from(totals.peak_viewers))
+            )
+        }),
     }
 }
 

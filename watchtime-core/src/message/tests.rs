@@ -48,6 +48,7 @@ fn rankings(game_names: &[&str], streamer_names: &[&str], coverage: Coverage) ->
         .map(|(i, n)| entry(i as u32 + 1, Kind::Streamer, n, 45_600 / (i as u64 + 1)))
         .collect();
     DayRankings {
+        previous: Default::default(),
         day: day(),
         coverage,
         spotlight: Some(Spotlight {
@@ -201,6 +202,7 @@ fn ranking_answer(kind: Kind, name: &str, suggested: bool, window: Window) -> An
             entry(3, entries_kind, "加藤純一", 789),
         ],
         coverage: full(),
+        totals: None,
     }
 }
 
@@ -416,4 +418,116 @@ proptest::proptest! {
             }
         }
     }
+}
+
+#[test]
+fn replies_show_the_subjects_own_figures_where_they_fit() {
+    let with = |kind, window, totals| match ranking_answer(kind, "xQc", false, window) {
+        Answer::Ranking {
+            kind,
+            name,
+            suggested,
+            window,
+            range,
+            entries,
+            coverage,
+            ..
+        } => Answer::Ranking {
+            kind,
+            name,
+            suggested,
+            window,
+            range,
+            entries,
+            coverage,
+            totals: Some(totals),
+        },
+        other => other,
+    };
+    // 2,130 minutes on air (35.5 h) averaging 12,345 viewers.
+    let streamer = with(
+        Kind::Streamer,
+        Window::LastWeek,
+        Totals {
+            viewer_minutes: 12_345 * 2_130,
+            airtime_minutes: 2_130,
+            peak_viewers: 80_000,
+        },
+    );
+    assert_snapshot!(reply_text(&streamer, "", &TextLimit::X), @r#"
+    xQc: top games, last week (16–22 Nov)
+    Avg 12,345 viewers, 35.5 h streamed
+    1. Kai Cenat: 45.6K h
+    2. xQc: 12.3K h
+    3. 加藤純一: 789 h
+    "#);
+    let game = with(
+        Kind::Game,
+        Window::LastMonth,
+        Totals {
+            viewer_minutes: 9_000_000,
+            airtime_minutes: 90_000,
+            peak_viewers: 123_456,
+        },
+    );
+    assert_snapshot!(reply_text(&game, "", &TextLimit::X), @r#"
+    xQc: top streamers, last month (October 2026)
+    Peak 123,456 viewers on one channel
+    1. Kai Cenat: 45.6K h
+    2. xQc: 12.3K h
+    3. 加藤純一: 789 h
+    "#);
+    // Where the figures do not fit, they go before any ranking line does.
+    let full_text = reply_text(&streamer, "", &TextLimit::X);
+    let tight = TextLimit::chars(full_text.chars().count() - 1);
+    let text = reply_text(&streamer, "", &tight);
+    assert!(!text.contains("Avg"), "{text}");
+    assert_eq!(
+        text.lines().count(),
+        full_text.lines().count() - 1,
+        "{text}"
+    );
+}
+
+/// `typical()` with the day before's ranks: games 2, 1, 3, 40, none; streamers all the same.
+fn with_changes() -> DayRankings {
+    let mut r = typical();
+    let earlier = |list: &[RankingEntry], ranks: &[u32]| {
+        let old: Vec<RankingEntry> = list
+            .iter()
+            .zip(ranks)
+            .map(|(e, &rank)| RankingEntry { rank, ..e.clone() })
+            .collect();
+        crate::movement::PreviousRanks::from_ranking(&old)
+    };
+    r.previous.games = earlier(&r.games, &[2, 1, 3, 40]);
+    r.previous.streamers = earlier(&r.streamers, &[1, 2, 3, 4, 5]);
+    r
+}
+
+#[test]
+fn daily_posts_show_rank_changes_where_they_fit() {
+    let r = with_changes();
+    assert_snapshot!(daily_post(PostKind::TopGames, &r, &TextLimit::X).unwrap_or_default(), @r#"
+    Most watched games on Twitch, Thu 26 Nov
+    1. Just Chatting: 1.23M h ↑1
+    2. Grand Theft Auto V: 615K h ↓1
+    3. League of Legends: 410K h =
+    4. Pokémon Scarlet and Violet: 308K h ↑36
+    5. Agar․io: 246K h new
+    "#);
+    assert_snapshot!(daily_post(PostKind::TopStreamers, &r, &TextLimit::BLUESKY).unwrap_or_default(), @r#"
+    Most watched streamers on Twitch, Thu 26 Nov
+    1. Kai Cenat: 45.6K h =
+    2. xQc: 22.8K h =
+    3. 加藤純一: 15.2K h =
+    4. Zoë: 11.4K h =
+    5. shroud: 9.12K h =
+    "#);
+    // With nothing to compare the spotlight with (no day before), it shows no markers at all.
+    let spotlight = daily_post(PostKind::Spotlight, &r, &TextLimit::X).unwrap_or_default();
+    assert!(
+        !spotlight.contains("new") && !spotlight.contains('='),
+        "{spotlight}"
+    );
 }

@@ -110,6 +110,7 @@ pub fn long_name_rankings(coverage: Coverage) -> DayRankings {
         })
         .collect();
     DayRankings {
+        previous: Default::default(),
         day: Day::from_ymd(2026, 5, 1).unwrap_or_else(|| Day::from_days_since_epoch(20_574)),
         coverage,
         spotlight: Some(Spotlight {

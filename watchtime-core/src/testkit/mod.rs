@@ -55,6 +55,8 @@ macro_rules! store_conformance_tests {
             mixed_lengths_side_by_side,
             entity_days_rank_each_day,
             names_are_found_by_id_and_prefix,
+            recaps_follow_the_core_rules,
+            recaps_are_their_own_outbox_items,
         );
 
         #[::tokio::test]

@@ -35,6 +35,11 @@ pub struct ReportEntryDoc {
     airtime_minutes: u64,
     /// Largest viewer count seen.
     peak_viewers: u32,
+    /// The rank in the same ranking over the period before (the day, 7 days or calendar
+    /// month before; otherwise as many days, ending the day before), or `null` when it was
+    /// not in that period's top 100 or that period has no data.
+    #[schema(minimum = 1, required = true)]
+    previous_rank: Option<u32>,
 }
 
 /// The `watchtime report --json` object.

@@ -18,6 +18,7 @@ use crate::testkit::fixtures::{at, slotted, stream};
 use crate::time::Day;
 
 mod outcomes;
+mod recaps;
 mod resend;
 
 mock! {

@@ -17,9 +17,11 @@ use crate::time::{Day, DayRange, Slot};
 use crate::totals::{NamedTotal, rollup};
 
 mod outbox;
+mod recaps;
 mod slots;
 
 pub use outbox::*;
+pub use recaps::*;
 pub use slots::*;
 
 fn day(s: &str) -> Day {
