@@ -68,6 +68,7 @@ async fn the_custom_query_ranks_a_game_with_shares() {
     3. Wren      22400.0 h  22.1 %
 
     @you Minecraft: top streamers, last 7 days (19–25 Nov)
+    Peak 3,900 viewers on one channel
     1. Brook: 48.3K h
     2. Cyd: 30.8K h
     3. Wren: 22.4K h

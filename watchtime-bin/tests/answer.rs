@@ -275,12 +275,12 @@ async fn every_mention_is_answered_exactly_once() {
     // What an ordinary answer looks like on each platform (the first mention of the backlog).
     insta::assert_snapshot!(x_replies[0].text, @"
     @viewer0 Just Chatting: top streamers, Wed 25 Nov
-    Peak 17,104 viewers on one channel
-    1. lil_ninja: 75.2K h
-    2. raven_cat: 50.2K h
-    3. Mistermoon78: 13.2K h
-    4. Justgamer: 13.2K h
-    5. The_Tv2229: 12.9K h
+    Peak 23,325 viewers on one channel
+    1. lil_ninja: 157K h
+    2. Mistermoon78: 13.6K h
+    3. Justgamer: 13.0K h
+    4. The_Tv2229: 12.8K h
+    5. Emberlive2956: 11.7K h
     ");
     assert_eq!(
         m_replies[0].in_reply_to(),
@@ -289,12 +289,12 @@ async fn every_mention_is_answered_exactly_once() {
     assert!(m_replies.iter().all(|r| r.visibility() == "unlisted"));
     insta::assert_snapshot!(m_replies[0].text(), @"
     @viewer0@other.example Just Chatting: top streamers, Wed 25 Nov
-    Peak 17,104 viewers on one channel
-    1. lil_ninja: 75.2K h
-    2. raven_cat: 50.2K h
-    3. Mistermoon78: 13.2K h
-    4. Justgamer: 13.2K h
-    5. The_Tv2229: 12.9K h
+    Peak 23,325 viewers on one channel
+    1. lil_ninja: 157K h
+    2. Mistermoon78: 13.6K h
+    3. Justgamer: 13.0K h
+    4. The_Tv2229: 12.8K h
+    5. Emberlive2956: 11.7K h
     ");
 
     // A second round reads nothing new and sends nothing.

@@ -19,6 +19,7 @@ use watchtime_bin::sim::SimulatedTwitch;
 use watchtime_bin::wiring::Platform;
 use watchtime_core::ports::Redelivery;
 use watchtime_core::prelude::*;
+use watchtime_core::recap::Recaps;
 use watchtime_core::time::ManualClock;
 use watchtime_core::{Day, MemoryStore, Settings, SlotLength, Snapshot};
 
@@ -60,6 +61,8 @@ struct Run {
 async fn run(minutes: u32, first: Day, outage: (DateTime<Utc>, DateTime<Utc>)) -> Run {
     let settings = Settings {
         slot_length: SlotLength::from_minutes(minutes).unwrap(),
+        // Only the daily posts: their count and time are what the cadence changes.
+        recaps: Recaps::NONE,
         ..Settings::default()
     };
     let start = settings.calendar.window(first).start;
