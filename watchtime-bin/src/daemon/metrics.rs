@@ -18,6 +18,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
+use watchtime_core::bot::PostOutcome;
 
 /// Whether a snapshot read every page.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -232,6 +233,20 @@ impl Metrics {
 
 /// The `Content-Type` of [`Metrics::render`].
 pub const CONTENT_TYPE: &str = prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
+
+/// The `outcome` label of a post or recap: a post sent without its image counts as sent (its
+/// image failure has a counter of its own).
+pub(super) fn outcome_word(outcome: &PostOutcome) -> &'static str {
+    match outcome {
+        PostOutcome::Sent(_) | PostOutcome::SentWithoutImage { .. } => "sent",
+        PostOutcome::AlreadySent => "already_sent",
+        PostOutcome::Held { .. } => "held",
+        PostOutcome::Failed(_) => "failed",
+        PostOutcome::Uncertain(_) => "uncertain",
+        PostOutcome::Rejected(_) => "rejected",
+        PostOutcome::NothingToSay => "nothing_to_say",
+    }
+}
 
 #[cfg(test)]
 mod tests {

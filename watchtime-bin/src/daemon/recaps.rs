@@ -8,7 +8,7 @@ use watchtime_core::bot::{self, PostOutcome};
 use watchtime_core::schedule::Schedule;
 use watchtime_core::{DayRange, Error, ErrorChain};
 
-use super::metrics::Recap;
+use super::metrics::{Recap, outcome_word};
 use super::{Daemon, Due, Plan, backoff};
 
 impl Daemon {
@@ -150,18 +150,5 @@ impl Daemon {
         let next = recap.kind.next(recap.due.what);
         recap.due = Due::new(Schedule::new(self.settings).recap_at(next), next);
         recap.posted.clear();
-    }
-}
-
-/// The metric label of an outcome, the same words as the daily posts'.
-pub(super) fn outcome_word(outcome: &PostOutcome) -> &'static str {
-    match outcome {
-        PostOutcome::Sent(_) | PostOutcome::SentWithoutImage { .. } => "sent",
-        PostOutcome::AlreadySent => "already_sent",
-        PostOutcome::Held { .. } => "held",
-        PostOutcome::Failed(_) => "failed",
-        PostOutcome::Uncertain(_) => "uncertain",
-        PostOutcome::Rejected(_) => "rejected",
-        PostOutcome::NothingToSay => "nothing_to_say",
     }
 }

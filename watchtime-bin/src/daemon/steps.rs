@@ -9,7 +9,7 @@ use watchtime_core::schedule::Schedule;
 use watchtime_core::{DayRange, Error, ErrorChain};
 
 use super::lane::backfill;
-use super::metrics::{Complete, Platform, Post};
+use super::metrics::{Complete, Platform, Post, outcome_word};
 use super::{Daemon, Due, Plan, backoff};
 
 impl Daemon {
@@ -174,25 +174,16 @@ impl Daemon {
                 Ok(outcomes) => {
                     let mut settled = true;
                     for (kind, outcome) in &outcomes {
-                        let word = match outcome {
-                            PostOutcome::Sent(_) => "sent",
-                            PostOutcome::SentWithoutImage { reason, .. } => {
-                                tracing::warn!(step = "post", %day, platform = %name, %kind, %reason, "posted without its image");
-                                self.metrics
-                                    .image_failures
-                                    .get_or_create(&Platform {
-                                        platform: name.clone(),
-                                    })
-                                    .inc();
-                                "sent"
-                            }
-                            PostOutcome::AlreadySent => "already_sent",
-                            PostOutcome::Held { .. } => "held",
-                            PostOutcome::Failed(_) => "failed",
-                            PostOutcome::Uncertain(_) => "uncertain",
-                            PostOutcome::Rejected(_) => "rejected",
-                            PostOutcome::NothingToSay => "nothing_to_say",
-                        };
+                        if let PostOutcome::SentWithoutImage { reason, .. } = outcome {
+                            tracing::warn!(step = "post", %day, platform = %name, %kind, %reason, "posted without its image");
+                            self.metrics
+                                .image_failures
+                                .get_or_create(&Platform {
+                                    platform: name.clone(),
+                                })
+                                .inc();
+                        }
+                        let word = outcome_word(outcome);
                         if matches!(outcome, PostOutcome::Failed(_) | PostOutcome::Uncertain(_)) {
                             settled = false;
                         }
